@@ -1,0 +1,7 @@
+"""``python -m symcheck``: the same as the ``symcheck`` command."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

@@ -1,0 +1,287 @@
+"""Check every claim of a document, in order, keeping the definitions in scope.
+
+For each claim: a definition is recorded (and the rest of its chain checked); every step of a
+chain is decided in a worker process under the time budget; the claim's verdict is the worst
+of its steps. A formula that cannot be read is reported with its line, column and reason, and
+the rest of the document is still checked.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import zlib
+
+from ..config import Options
+from ..document.blocks import Directive, FormulaBlock
+from ..document.claims import Claim, claims_from_blocks
+from ..document.directives import DirectiveError, DirectiveSet, parse_directive
+from ..document.reader import read_text
+from ..notation.ast import Name
+from ..semantics.context import Scope
+from ..semantics.patterns import names_in
+from ..semantics.reading import ClaimReading, read_claim
+from .budget import TimedOut, Worker
+from .step import StepReport, StepRequest, check_step
+from .strategies import Outcome
+from .verdict import ClaimResult, ClaimWarning, FileReport, StepResult, Verdict, worst
+
+log = logging.getLogger(__name__)
+
+# Extra seconds the worker gets beyond the step budget before it is killed.
+GRACE_SECONDS = 0.5
+
+
+class Checker:
+    """Checks documents with one set of options, reusing its worker processes."""
+
+    def __init__(self, options: Options | None = None) -> None:
+        self.options = options or Options()
+        self.worker = Worker()
+
+    def close(self) -> None:
+        self.worker.close()
+
+    def __enter__(self) -> "Checker":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- documents ------------------------------------------------------------------
+
+    def check_file(self, path: str) -> FileReport:
+        """Check the Markdown file at ``path``; a file that cannot be read gives an error report."""
+        try:
+            size = _file_size(path)
+            if size > self.options.max_file_size:
+                return FileReport(path, error=f"the file is {size} bytes, more than the limit of {self.options.max_file_size}")
+            with open(path, encoding="utf-8", errors="replace") as handle:
+                text = handle.read()
+        except OSError as error:
+            return FileReport(path, error=f"cannot read the file: {error.strerror or error}")
+        return self.check_text(text, path)
+
+    def check_text(self, text: str, path: str = "<string>") -> FileReport:
+        """Check Markdown ``text``; ``path`` is used in locations."""
+        if len(text.encode("utf-8", errors="replace")) > self.options.max_file_size:
+            return FileReport(path, error=f"the document is larger than the limit of {self.options.max_file_size} bytes")
+        items = read_text(text, path)
+        blocks = [item for item in items if isinstance(item, FormulaBlock)]
+        directives = [item for item in items if isinstance(item, Directive)]
+        claims = claims_from_blocks(blocks)
+        return FileReport(path, self.check_claims(claims, directives))
+
+    def check_claims(self, claims: list[Claim], directives: list[Directive]) -> list[ClaimResult]:
+        scope = Scope()
+        results: list[ClaimResult] = []
+        pending = _Pending()
+        directive_index = 0
+        ordered = sorted(directives, key=lambda d: (d.line, d.column))
+        section_id = 0
+        for claim in claims:
+            while directive_index < len(ordered) and ordered[directive_index].line <= claim.line:
+                directive = ordered[directive_index]
+                directive_index += 1
+                problem = pending.add(directive, scope)
+                if problem is not None:
+                    results.append(problem)
+            if claim.section_id != section_id:
+                scope.leave_section(claim.section_id, claim.section_level)
+                section_id = claim.section_id
+            results.append(self.check_claim(claim, scope, pending.take()))
+        while directive_index < len(ordered):
+            problem = pending.add(ordered[directive_index], scope)
+            if problem is not None:
+                results.append(problem)
+            directive_index += 1
+        return sorted(results, key=lambda result: (result.line, result.column))
+
+    # -- claims ---------------------------------------------------------------------
+
+    def check_claim(self, claim: Claim, scope: Scope, directive: DirectiveSet | None = None) -> ClaimResult:
+        """Check one claim in ``scope``; a definition in it is added to ``scope``."""
+        result = ClaimResult(
+            path=claim.path, line=claim.line, end_line=claim.end_line, column=claim.column,
+            latex=claim.latex, verdict=Verdict.INCONCLUSIVE, message="", section=claim.section,
+        )
+        if directive is not None and directive.skip:
+            result.directive = "skip"
+            result.message = "skipped by a directive"
+            return result
+        if directive is not None and directive.xfail is not None:
+            result.directive = "xfail"
+
+        if len(claim.latex) > self.options.max_formula_length:
+            result.verdict = Verdict.UNPARSED
+            result.message = f"{claim.line}:{claim.column}: the formula has {len(claim.latex)} characters, more than the limit of {self.options.max_formula_length}"
+            return result
+        if claim.problem:
+            result.verdict = Verdict.UNPARSED
+            result.message = f"{claim.problem_line}:{claim.problem_column}: {claim.problem}"
+            return result
+
+        reading = read_claim(claim, scope)
+        result.warnings.extend(ClaimWarning(issue.token.line, issue.token.column, issue.code, issue.message) for issue in reading.issues)
+        first_step = 0
+        if reading.definition is not None:
+            reading.definition.section_level = claim.section_level
+            scope.definitions[reading.definition.name] = reading.definition
+            first_step = 1
+
+        budget = directive.budget if directive is not None and directive.budget else self.options.budget
+        variables = _claim_variables(reading, scope)
+        for index in range(first_step, len(claim.sides) - 1):
+            step = self._check_step(reading, index, scope, variables, budget)
+            result.steps.append(step)
+            if step.verdict is Verdict.REFUTED:
+                pass
+
+        _collect_notes(result)
+        if reading.definition is not None and not result.steps:
+            unparsed = [side for side in reading.sides if side.error is not None]
+            if unparsed:
+                error = unparsed[0].error
+                assert error is not None
+                result.verdict = Verdict.UNPARSED
+                result.message = _located(error.token, claim) + error.message
+            else:
+                result.verdict = Verdict.DEFINITION
+                result.message = f"defines {reading.definition.name}"
+            return result
+        result.verdict = worst([step.verdict for step in result.steps])
+        result.message = _claim_message(result, reading)
+        return result
+
+    def _check_step(self, reading: ClaimReading, index: int, scope: Scope, variables: list[str], budget: float) -> StepResult:
+        left, right = reading.sides[index], reading.sides[index + 1]
+        started = time.monotonic()
+        for side in (left, right):
+            if side.error is not None:
+                token = side.error.token
+                return StepResult(left.side.latex, right.side.latex, Verdict.UNPARSED, "parse", _located(token, reading.claim) + side.error.message)
+        relation = reading.claim.other_relation
+        if relation and (relation in left.side.latex or relation in right.side.latex):
+            return StepResult(left.side.latex, right.side.latex, Verdict.INCONCLUSIVE, "relation", f"the relation '{relation}' is not checked; only '=' is")
+        assert left.parsed is not None and right.parsed is not None
+        seed = (self.options.seed * 1_000_003 + zlib.crc32(reading.claim.latex.encode("utf-8")) + index) % (2**31)
+        request = StepRequest(
+            left.parsed.node, right.parsed.node, scope.copy(), reading.vector_names, variables, seed, budget, self.options.sizes
+        )
+        try:
+            report: StepReport = self.worker.run(check_step, (request,), budget + GRACE_SECONDS)
+        except TimedOut:
+            report = StepReport(Outcome(Verdict.INCONCLUSIVE, "timeout", f"timed out after {budget:g} s"))
+        except RuntimeError as error:
+            log.warning("checking a step failed: %s", error)
+            report = StepReport(Outcome(Verdict.INCONCLUSIVE, "error", f"checking failed: {error}"))
+        outcome = report.outcome
+        message = outcome.message
+        if report.error_line:
+            message = f"{report.error_line}:{report.error_column}: {message}"
+        step = StepResult(
+            left.side.latex, right.side.latex, outcome.verdict, outcome.method, message,
+            outcome.counterexample, outcome.expected, time.monotonic() - started,
+        )
+        step._notes = report.notes  # type: ignore[attr-defined]
+        return step
+
+
+class _Pending:
+    """Directives waiting for the next claim, and those that hold from here on."""
+
+    def __init__(self) -> None:
+        self.next: DirectiveSet | None = None
+
+    def add(self, directive: Directive, scope: Scope) -> ClaimResult | None:
+        try:
+            parsed = parse_directive(directive.text)
+        except DirectiveError as error:
+            return ClaimResult(
+                directive.path, directive.line, directive.line, directive.column, f"<!-- symcheck: {directive.text} -->",
+                Verdict.UNPARSED, f"{directive.line}:{directive.column}: invalid directive: {error}",
+            )
+        scope.shapes.update(parsed.shapes)
+        for name, assumptions in parsed.assumptions.items():
+            scope.assumptions.setdefault(name, {}).update(assumptions)
+        if parsed.skip or parsed.xfail is not None or parsed.budget is not None:
+            if self.next is None:
+                self.next = DirectiveSet()
+            self.next.skip = self.next.skip or parsed.skip
+            self.next.xfail = parsed.xfail if parsed.xfail is not None else self.next.xfail
+            self.next.budget = parsed.budget or self.next.budget
+        return None
+
+    def take(self) -> DirectiveSet | None:
+        taken, self.next = self.next, None
+        return taken
+
+
+def _file_size(path: str) -> int:
+    import os
+
+    return os.path.getsize(path)
+
+
+def _located(token: object, claim: Claim) -> str:
+    line = getattr(token, "line", claim.line)
+    column = getattr(token, "column", claim.column)
+    return f"{line}:{column}: "
+
+
+def _claim_variables(reading: ClaimReading, scope: Scope) -> list[str]:
+    """Names of the claim's variables: plain names that are neither functions nor defined."""
+    from ..semantics.leaves import natural_key, symbol
+
+    keys: set[str] = set()
+    for side in reading.sides:
+        if side.parsed is None:
+            continue
+        for name in names_in(side.parsed.node):
+            key = Name(name.start, name.base, name.subscript, name.layer, name.accent).key()
+            if key in scope.definitions or name.base.startswith("\\") and name.base in ("\\pi", "\\infty"):
+                continue
+            if name.base in ("sin", "cos", "tan", "exp", "log", "max", "min", "diag", "abs", "sign") or name.base == "e":
+                continue
+            keys.add(key)
+    return sorted(keys, key=lambda key: natural_key(symbol(key)))
+
+
+def _collect_notes(result: ClaimResult) -> None:
+    seen = {(warning.line, warning.column, warning.code) for warning in result.warnings}
+    for step in result.steps:
+        for note in getattr(step, "_notes", []):
+            key = (note.line, note.column, note.code)
+            if key not in seen:
+                seen.add(key)
+                result.warnings.append(ClaimWarning(note.line, note.column, note.code, note.message))
+        if hasattr(step, "_notes"):
+            delattr(step, "_notes")
+
+
+def _claim_message(result: ClaimResult, reading: ClaimReading) -> str:
+    steps = result.steps
+    prefix = f"defines {reading.definition.name}; " if reading.definition is not None else ""
+    if not steps:
+        return prefix + "nothing to check"
+    bad = [(number, step) for number, step in enumerate(steps, start=1) if step.verdict is result.verdict]
+    if result.verdict in (Verdict.PROVED, Verdict.NUMERIC):
+        count = len(steps)
+        noun = "step" if count == 1 else "steps"
+        if result.verdict is Verdict.PROVED:
+            return prefix + f"{count} {noun} proved"
+        numeric = sum(1 for step in steps if step.verdict is Verdict.NUMERIC)
+        return prefix + f"{count} {noun}: {count - numeric} proved, {numeric} supported numerically"
+    number, step = bad[0]
+    where = f"step {number} of {len(steps)}" if len(steps) > 1 else "the step"
+    text = f"{where} ({_short(step.lhs)} = {_short(step.rhs)}): {step.message}"
+    if step.counterexample is not None and step.counterexample.point:
+        text += "; " + step.counterexample.describe()
+    elif step.counterexample is not None and (step.counterexample.lhs_value or step.counterexample.rhs_value) and step.method != "shape":
+        text += "; " + step.counterexample.describe()
+    return prefix + text
+
+
+def _short(latex: str, limit: int = 60) -> str:
+    flat = " ".join(latex.split())
+    return flat if len(flat) <= limit else flat[: limit - 3] + "..."

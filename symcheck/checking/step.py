@@ -1,0 +1,167 @@
+"""Check one step of a claim: interpret both sides, instantiate general claims at concrete
+sizes, and run the strategies. This module runs inside a worker process.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from dataclasses import dataclass, field
+
+from ..notation.ast import Node
+from ..semantics.context import Scope
+from ..semantics.interpret import Interpreter, Note
+from ..semantics.leaves import symbol
+from ..semantics.values import InterpretError, Value
+from .strategies import Outcome, derived_latex, numeric, shapes, structural, symbolic
+from .verdict import Verdict
+
+# Shares of the step's time budget.
+SYMBOLIC_SHARE = 0.45
+EXPECTED_SHARE = 0.1
+
+
+@dataclass
+class StepRequest:
+    """Everything a worker needs to check one step; it is pickled to the worker."""
+
+    lhs: Node
+    rhs: Node
+    scope: Scope
+    vector_names: set[str]
+    variables: list[str]  # symbol names of the claim's variables, in index order
+    seed: int
+    budget: float
+    sizes: tuple[int, ...] = (1, 2, 3, 4)
+
+
+@dataclass
+class StepReport:
+    """The outcome of one step, with the warnings found while interpreting it."""
+
+    outcome: Outcome
+    notes: list[Note] = field(default_factory=list)
+    error_line: int = 0
+    error_column: int = 0
+
+
+def _interpret(request: StepRequest, sizes: dict[str, int] | None) -> tuple[Value, Value, Interpreter]:
+    interpreter = Interpreter(
+        request.scope,
+        sizes=sizes,
+        vector_names=set(request.vector_names),
+        variables=[symbol(name) for name in request.variables],
+    )
+    lhs = interpreter.value(request.lhs)
+    rhs = interpreter.value(request.rhs)
+    return lhs, rhs, interpreter
+
+
+def _decide(lhs: Value, rhs: Value, seed: int, seconds: float, want_expected: bool) -> Outcome:
+    started = time.monotonic()
+    for strategy in (shapes, structural):
+        outcome = strategy(lhs, rhs)
+        if outcome is not None:
+            return outcome
+    proved = symbolic(lhs, rhs, seconds * SYMBOLIC_SHARE)
+    if proved is not None:
+        return proved
+    remaining = max(0.05, seconds - (time.monotonic() - started))
+    outcome = numeric(lhs, rhs, seed, remaining * (1 - EXPECTED_SHARE) if want_expected else remaining)
+    if outcome.verdict is Verdict.REFUTED and want_expected:
+        outcome.expected = derived_latex(lhs, max(0.05, seconds - (time.monotonic() - started)))
+    return outcome
+
+
+def _size_plans(names: set[str], sizes: tuple[int, ...]) -> list[dict[str, int]]:
+    """Sizes to instantiate at: every size for one size symbol; equal and mixed pairs for more."""
+    ordered = sorted(names)
+    if not ordered:
+        return [{}]
+    if len(ordered) == 1:
+        return [{ordered[0]: size} for size in sizes]
+    plans = [{name: size for name in ordered} for size in sizes]
+    for combination in itertools.product(sizes[:3], repeat=len(ordered)):
+        plan = dict(zip(ordered, combination))
+        if plan not in plans:
+            plans.append(plan)
+        if len(plans) >= 12:
+            break
+    return sorted(plans, key=lambda plan: (sum(plan.values()), sorted(plan.items())))
+
+
+def check_step(request: StepRequest) -> StepReport:
+    """Decide one step; general claims are decided at each planned size, smallest first."""
+    started = time.monotonic()
+    try:
+        lhs, rhs, interpreter = _interpret(request, None)
+    except InterpretError as error:
+        if error.kind != "needs-size":
+            return _error_report(error)
+    else:
+        outcome = _decide(lhs, rhs, request.seed, request.budget, True)
+        return StepReport(outcome, interpreter.notes)
+
+    # A general claim: find its sizes, then decide it at each.
+    try:
+        _, _, probe = _interpret(request, {})
+    except InterpretError as error:
+        return _error_report(error)
+    plans = _size_plans(probe.size_symbols or {"n"}, request.sizes)
+    notes: list[Note] = list(probe.notes)
+    verdicts: list[Outcome] = []
+    for index, plan in enumerate(plans):
+        elapsed = time.monotonic() - started
+        share = (request.budget - elapsed) / (len(plans) - index)
+        if share <= 0.02:
+            break
+        try:
+            lhs, rhs, interpreter = _interpret(request, plan)
+        except InterpretError as error:
+            report = _error_report(error)
+            if report.outcome.verdict is Verdict.REFUTED:
+                _attach_size(report.outcome, plan)
+                report.notes = notes
+                return report
+            return StepReport(report.outcome, notes, error.line, error.column)
+        outcome = _decide(lhs, rhs, request.seed + index, share, True)
+        if outcome.verdict is Verdict.REFUTED:
+            _attach_size(outcome, plan)
+            return StepReport(outcome, notes)
+        verdicts.append(outcome)
+    if not verdicts:
+        return StepReport(Outcome(Verdict.INCONCLUSIVE, "instantiation", "no size could be checked within the time budget"), notes)
+    sizes_text = _sizes_text(plans[: len(verdicts)])
+    if all(outcome.verdict is Verdict.PROVED for outcome in verdicts):
+        return StepReport(Outcome(Verdict.PROVED, "instantiation", f"proved symbolically at each size {sizes_text}"), notes)
+    if all(outcome.verdict in (Verdict.PROVED, Verdict.NUMERIC) for outcome in verdicts):
+        return StepReport(Outcome(Verdict.NUMERIC, "instantiation", f"agrees at each size {sizes_text} (numerically at some), but no proof was found"), notes)
+    worst = next(outcome for outcome in verdicts if outcome.verdict not in (Verdict.PROVED, Verdict.NUMERIC))
+    return StepReport(Outcome(worst.verdict, "instantiation", f"{worst.message} (at some of the sizes {sizes_text})"), notes)
+
+
+def _sizes_text(plans: list[dict[str, int]]) -> str:
+    if not plans or not plans[0]:
+        return ""
+    names = sorted(plans[0])
+    if len(names) == 1:
+        return f"{names[0]} = " + ", ".join(str(plan[names[0]]) for plan in plans)
+    return "; ".join(", ".join(f"{name} = {plan[name]}" for name in names) for plan in plans)
+
+
+def _attach_size(outcome: Outcome, plan: dict[str, int]) -> None:
+    sizes_text = ", ".join(f"{name} = {value}" for name, value in sorted(plan.items()))
+    if outcome.counterexample is not None:
+        outcome.counterexample.size = dict(plan)
+    if sizes_text:
+        outcome.message = f"{outcome.message} (at size {sizes_text})"
+
+
+def _error_report(error: InterpretError) -> StepReport:
+    if error.kind == "shape":
+        outcome = Outcome(Verdict.REFUTED, "shape", error.message)
+    elif error.kind == "too-large":
+        outcome = Outcome(Verdict.INCONCLUSIVE, "limits", error.message)
+    else:
+        outcome = Outcome(Verdict.INCONCLUSIVE, "interpretation", error.message)
+    return StepReport(outcome, [], error.line, error.column)

@@ -1,0 +1,371 @@
+"""Turn formula blocks into claims: chains of sides joined by top-level '='.
+
+Blocks that end with '=' continue in the next block, and blocks that start with '=' continue
+the previous one. Rows of ``aligned``-style environments are chains of their own, and a row
+that starts with '=' continues the row above. Parts after a top-level comma are side conditions
+(``, i = j``, ``, i \\neq j``) or further claims (``A = ..., B = ...``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..notation.tokens import Token, render, strip_layout, tokenize_block
+from .blocks import FormulaBlock
+
+OPENERS = {"{": "}", "(": ")", "[": "]"}
+CLOSERS = {"}", ")", "]"}
+ROW_ENVIRONMENTS = {"aligned", "align", "align*", "gather", "gather*", "gathered", "eqnarray", "eqnarray*", "split", "multline", "multline*", "equation", "equation*"}
+OTHER_RELATIONS = {
+    "\\approx", "\\le", "\\leq", "\\ge", "\\geq", "<", ">", "\\neq", "\\ne", "\\equiv", "\\sim",
+    "\\propto", "\\rightarrow", "\\to", "\\Rightarrow", "\\implies", "\\iff", "\\in", "\\mapsto",
+    "\\leftarrow", "\\gets", "\\subset", "\\subseteq", "\\cong", "\\simeq", "\\ll", "\\gg", ":=",
+}
+ANNOTATION_COMMANDS = {"\\text", "\\textrm", "\\mbox", "\\textbf", "\\textit", "\\mathrm", "\\tag", "\\label"}
+
+
+@dataclass
+class Side:
+    """One side of an equation chain."""
+
+    tokens: list[Token]
+    latex: str
+
+    @property
+    def line(self) -> int:
+        return self.tokens[0].line if self.tokens else 0
+
+    @property
+    def column(self) -> int:
+        return self.tokens[0].column if self.tokens else 0
+
+
+@dataclass
+class Claim:
+    """A chain ``side_0 = side_1 = ...`` with its side conditions and origin."""
+
+    path: str
+    sides: list[Side]
+    latex: str  # the whole chain as LaTeX
+    line: int
+    end_line: int
+    column: int
+    section: str
+    section_id: int
+    section_level: int = 0
+    conditions: list[Side] = field(default_factory=list)
+    other_relation: str = ""  # a relation other than '=' found in the chain, if any
+    problem: str = ""  # a structural problem that makes the claim unparsable
+    problem_line: int = 0
+    problem_column: int = 0
+
+
+def _significant(tokens: list[Token]) -> list[Token]:
+    return [token for token in tokens if token.kind != "space"]
+
+
+def _trim(tokens: list[Token]) -> list[Token]:
+    start, end = 0, len(tokens)
+    while start < end and tokens[start].kind == "space":
+        start += 1
+    while end > start and tokens[end - 1].kind == "space":
+        end -= 1
+    return tokens[start:end]
+
+
+def join_chains(blocks: list[FormulaBlock]) -> list[tuple[list[Token], list[FormulaBlock]]]:
+    """Tokenize display blocks and join those that continue each other with '='."""
+    chains: list[tuple[list[Token], list[FormulaBlock]]] = []
+    previous_open = False
+    for block in blocks:
+        tokens = _trim(strip_layout(tokenize_block(block)))
+        significant = _significant(tokens)
+        if not significant:
+            previous_open = False
+            continue
+        starts = significant[0].is_symbol("=")
+        ends = significant[-1].is_symbol("=")
+        can_join = block.kind != "inline" and chains and chains[-1][1][-1].kind != "inline"
+        if can_join and (previous_open or starts):
+            previous_tokens, previous_blocks = chains[-1]
+            if previous_open and starts:
+                tokens = tokens[tokens.index(significant[0]) + 1 :]
+            chains[-1] = (previous_tokens + [Token("space", " ", block.line, block.column)] + tokens, previous_blocks + [block])
+        else:
+            chains.append((tokens, [block]))
+        previous_open = ends and block.kind != "inline"
+    return chains
+
+
+def _top_level_split(tokens: list[Token], separators: set[str]) -> list[tuple[list[Token], Token | None]]:
+    """Split at separator tokens that sit outside every group and environment.
+
+    Returns the parts, each with the separator that ended it (None for the last part).
+    """
+    parts: list[tuple[list[Token], Token | None]] = []
+    current: list[Token] = []
+    depth = 0
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        if token.kind == "symbol" and token.text in OPENERS:
+            depth += 1
+        elif token.kind == "symbol" and token.text in CLOSERS:
+            depth = max(0, depth - 1)
+        elif token.is_command("\\begin"):
+            depth += 1
+        elif token.is_command("\\end"):
+            depth = max(0, depth - 1)
+        if depth == 0 and _token_key(token) in separators:
+            parts.append((current, token))
+            current = []
+        else:
+            current.append(token)
+        index += 1
+    parts.append((current, None))
+    return parts
+
+
+def _token_key(token: Token) -> str:
+    return token.text if token.kind in ("symbol", "command") else ""
+
+
+def _environment_rows(tokens: list[Token]) -> list[list[Token]] | None:
+    """Return the rows of a top-level aligned-style environment, or None when there is none."""
+    significant = _significant(tokens)
+    if len(significant) < 4 or not significant[0].is_command("\\begin"):
+        return None
+    name = _environment_name(significant, 0)
+    if name not in ROW_ENVIRONMENTS:
+        return None
+    body_start = tokens.index(significant[0])
+    # Skip "\begin{name}".
+    brace_count = 0
+    position = body_start
+    while position < len(tokens):
+        if tokens[position].is_symbol("}"):
+            brace_count += 1
+            position += 1
+            break
+        position += 1
+    end_position = len(tokens)
+    for back in range(len(tokens) - 1, position - 1, -1):
+        if tokens[back].is_command("\\end"):
+            end_position = back
+            break
+    body = tokens[position:end_position]
+    rows = [part for part, _ in _top_level_split(body, {"\\\\"})]
+    cleaned = []
+    for row in rows:
+        kept = _drop_annotations([token for token in row if not token.is_symbol("&")])
+        if _significant(kept):
+            cleaned.append(kept)
+    return cleaned
+
+
+def _environment_name(tokens: list[Token], begin_index: int) -> str:
+    name = ""
+    index = begin_index + 1
+    if index < len(tokens) and tokens[index].is_symbol("{"):
+        index += 1
+        while index < len(tokens) and not tokens[index].is_symbol("}"):
+            name += tokens[index].text
+            index += 1
+    return name
+
+
+def _drop_annotations(tokens: list[Token]) -> list[Token]:
+    """Remove trailing ``\\text{...}`` remarks, ``\\tag{...}`` and ``\\label{...}``."""
+    result: list[Token] = []
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        if token.kind == "command" and token.text in ("\\tag", "\\label"):
+            index = _skip_group(tokens, index + 1)
+            continue
+        result.append(token)
+        index += 1
+    significant = _significant(result)
+    # A trailing \text{...} after the formula is prose, such as "for any constant C".
+    while len(significant) >= 3 and significant[-1].is_symbol("}"):
+        opening = _matching_open(result, len(result) - 1 - _trailing_spaces(result))
+        if opening is None or opening == 0:
+            break
+        command = _previous_significant(result, opening)
+        if command is None or result[command].text not in ("\\text", "\\textrm", "\\mbox", "\\textit"):
+            break
+        result = _trim(result[:command])
+        significant = _significant(result)
+    return result
+
+
+def _trailing_spaces(tokens: list[Token]) -> int:
+    count = 0
+    for token in reversed(tokens):
+        if token.kind != "space":
+            break
+        count += 1
+    return count
+
+
+def _previous_significant(tokens: list[Token], index: int) -> int | None:
+    index -= 1
+    while index >= 0 and tokens[index].kind == "space":
+        index -= 1
+    return index if index >= 0 else None
+
+
+def _matching_open(tokens: list[Token], close_index: int) -> int | None:
+    depth = 0
+    for index in range(close_index, -1, -1):
+        if tokens[index].is_symbol("}"):
+            depth += 1
+        elif tokens[index].is_symbol("{"):
+            depth -= 1
+            if depth == 0:
+                return index
+    return None
+
+
+def _skip_group(tokens: list[Token], index: int) -> int:
+    while index < len(tokens) and tokens[index].kind == "space":
+        index += 1
+    if index >= len(tokens) or not tokens[index].is_symbol("{"):
+        return index
+    depth = 0
+    while index < len(tokens):
+        if tokens[index].is_symbol("{"):
+            depth += 1
+        elif tokens[index].is_symbol("}"):
+            depth -= 1
+            if depth == 0:
+                return index + 1
+        index += 1
+    return index
+
+
+def _is_condition(tokens: list[Token]) -> bool:
+    """Whether a comma-separated part reads as a side condition such as ``i = j`` or ``x > 0``."""
+    significant = _significant(tokens)
+    if not significant:
+        return False
+    relations = [token for token in significant if _token_key(token) in OTHER_RELATIONS or token.is_symbol("=")]
+    if not relations:
+        return False
+    if any(_token_key(token) in OTHER_RELATIONS for token in relations):
+        return True
+    # "i = j", "i = 1": both sides are at most a short index expression.
+    sides = [part for part, _ in _top_level_split(significant, {"="})]
+    return all(0 < len(side) <= 3 and all(t.kind in ("letter", "number", "symbol") for t in side) for side in sides)
+
+
+def split_claims(tokens: list[Token], blocks: list[FormulaBlock]) -> list[Claim]:
+    """Split one joined formula into claims."""
+    rows = _environment_rows(tokens)
+    if rows is None:
+        rows = [tokens]
+    else:
+        rows = _continue_rows(rows)
+
+    claims: list[Claim] = []
+    for row in rows:
+        claims.extend(_split_row(_strip_punctuation(_drop_annotations(row)), blocks[0]))
+    return claims
+
+
+def _continue_rows(rows: list[list[Token]]) -> list[list[Token]]:
+    """Join an aligned row that starts with '=' to the chain of the row above."""
+    joined: list[list[Token]] = []
+    for row in rows:
+        significant = _significant(row)
+        if joined and significant and significant[0].is_symbol("="):
+            joined[-1] = joined[-1] + [Token("space", " ", significant[0].line, significant[0].column)] + row
+        else:
+            joined.append(row)
+    return joined
+
+
+def _strip_punctuation(tokens: list[Token]) -> list[Token]:
+    tokens = _trim(tokens)
+    while tokens and (tokens[-1].is_symbol(",", ".", ";") or tokens[-1].is_command("\\\\")):
+        tokens = _trim(tokens[:-1])
+    return tokens
+
+
+def _split_row(tokens: list[Token], block: FormulaBlock) -> list[Claim]:
+    parts = [_trim(part) for part, _ in _top_level_split(tokens, {","})]
+    claims: list[Claim] = []
+    pending: list[Token] = []
+    for part in parts:
+        has_equals = any(kind[0] for kind in [(True,)] if any(t.is_symbol("=") for t in part))
+        if claims and _is_condition(part):
+            claims[-1].conditions.append(Side(part, render(part)))
+            continue
+        if not has_equals:
+            # Not a chain: a tuple like "(x_i, y_i)" or the rest of an argument list.
+            pending = pending + ([Token("symbol", ",", part[0].line, part[0].column)] if pending and part else []) + part
+            continue
+        if pending:
+            part = pending + [Token("symbol", ",", part[0].line, part[0].column)] + part
+            pending = []
+        claim = _make_claim(part, block)
+        if claim is not None:
+            claims.append(claim)
+    return claims
+
+
+def _make_claim(tokens: list[Token], block: FormulaBlock) -> Claim | None:
+    pieces = _top_level_split(tokens, {"="})
+    sides = [Side(_trim(part), render(_trim(part))) for part, _ in pieces]
+    if len(sides) < 2:
+        return None
+    significant = _significant(tokens)
+    claim = Claim(
+        path=block.path,
+        sides=sides,
+        latex=render(tokens),
+        line=significant[0].line,
+        end_line=max(token.line for token in significant),
+        column=significant[0].column,
+        section=block.section,
+        section_id=block.section_id,
+        section_level=block.section_level,
+    )
+    for side in sides:
+        for token in side.tokens:
+            if _token_key(token) in OTHER_RELATIONS and _depth_zero(side.tokens, token):
+                claim.other_relation = token.text
+                break
+    empty = [index for index, side in enumerate(sides) if not side.tokens]
+    if empty:
+        index = empty[0]
+        anchor = sides[index - 1].tokens[-1] if index > 0 and sides[index - 1].tokens else significant[0]
+        claim.problem = "empty side: nothing between two '=' signs" if 0 < index < len(sides) - 1 else (
+            "the chain ends with '=' and no block continues it" if index == len(sides) - 1 else "the chain starts with '=' and no block precedes it"
+        )
+        claim.problem_line, claim.problem_column = anchor.line, anchor.column
+    return claim
+
+
+def _depth_zero(tokens: list[Token], target: Token) -> bool:
+    depth = 0
+    for token in tokens:
+        if token is target:
+            return depth == 0
+        if token.kind == "symbol" and token.text in OPENERS:
+            depth += 1
+        elif token.kind == "symbol" and token.text in CLOSERS:
+            depth = max(0, depth - 1)
+        elif token.is_command("\\begin"):
+            depth += 1
+        elif token.is_command("\\end"):
+            depth = max(0, depth - 1)
+    return False
+
+
+def claims_from_blocks(blocks: list[FormulaBlock]) -> list[Claim]:
+    """Return every claim of the formula blocks, in document order."""
+    claims: list[Claim] = []
+    for tokens, chain_blocks in join_chains(blocks):
+        claims.extend(split_claims(tokens, chain_blocks))
+    return claims

@@ -1,0 +1,182 @@
+"""Read a Markdown document with markdown-it-py and find every formula in it.
+
+Recognised math: fenced code blocks tagged ``latex``, ``math`` or ``tex``; ``$$...$$`` display
+blocks (also written inline in prose); ``$...$`` inline math; ``\\[...\\]`` and ``\\(...\\)``
+in text (also in the doubled-backslash form that kramdown sources use). HTML blocks such as
+``<details>`` are read again as Markdown with their tags blanked out, so formulas inside them
+are found. HTML comments that start with ``symcheck:`` become directives.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator, Union
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+
+from .blocks import Directive, FormulaBlock
+
+MATH_FENCE_LANGUAGES = {"latex", "math", "tex", "katex"}
+
+_TAG = re.compile(r"<(?!!--)/?[A-Za-z][^<>]*>")
+_COMMENT = re.compile(r"<!--(.*?)-->", re.DOTALL)
+_BRACKET_MATH = re.compile(r"\\\\?\[(.+?)\\\\?\]|\\\\?\((.+?)\\\\?\)", re.DOTALL)
+
+Item = Union[FormulaBlock, Directive]
+
+
+def _markdown() -> MarkdownIt:
+    md = MarkdownIt("commonmark")
+    md.use(dollarmath_plugin, allow_labels=False, allow_space=True, allow_digits=True, double_inline=True)
+    return md
+
+
+def read_file(path: str) -> list[Item]:
+    """Return the formula blocks and directives of the Markdown file at ``path``, in order."""
+    with open(path, encoding="utf-8", errors="replace") as handle:
+        text = handle.read()
+    return read_text(text, path)
+
+
+def read_text(text: str, path: str = "<string>") -> list[Item]:
+    """Return the formula blocks and directives of Markdown ``text``, in document order."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    reader = _Reader(path, lines)
+    reader.walk(_markdown().parse(text), line_offset=0, depth=0)
+    return reader.items
+
+
+class _Reader:
+    def __init__(self, path: str, lines: list[str]) -> None:
+        self.path = path
+        self.lines = lines
+        self.items: list[Item] = []
+        self.section = ""
+        self.section_id = 0
+        self.section_level = 0
+
+    def walk(self, tokens: list[Token], line_offset: int, depth: int) -> None:
+        heading_level = 0
+        for token in tokens:
+            first = token.map[0] + line_offset if token.map else None
+            if token.type == "heading_open":
+                heading_level = int(token.tag[1:]) if token.tag[1:].isdigit() else 1
+            elif token.type == "inline" and heading_level:
+                self.section = token.content.strip()
+                self.section_id += 1
+                self.section_level = heading_level
+                heading_level = 0
+            elif token.type == "fence" and first is not None:
+                language = token.info.strip().split(" ")[0].lower() if token.info else ""
+                if language in MATH_FENCE_LANGUAGES:
+                    self._add_block(token.content, first + 1, "fence")
+            elif token.type in ("math_block", "math_block_label") and first is not None:
+                self._add_located(token.content, first, "display")
+            elif token.type == "html_block" and first is not None:
+                self._html_block(token, first, depth)
+            elif token.type == "inline" and token.children is not None and first is not None:
+                self._inline(token, first)
+
+    def _add_block(self, latex: str, line_index: int, kind: str, column: int = 1) -> None:
+        if not latex.strip():
+            return
+        self.items.append(
+            FormulaBlock(
+                path=self.path,
+                latex=latex,
+                line=line_index + 1,
+                column=column,
+                kind=kind,
+                section=self.section,
+                section_id=self.section_id,
+                section_level=self.section_level,
+            )
+        )
+
+    def _add_located(self, latex: str, line_index: int, kind: str, end_index: int | None = None) -> None:
+        """Add ``latex``, finding where it starts in the source from ``line_index`` on."""
+        located = self._locate(latex.strip(), line_index, end_index)
+        if located is None:
+            self._add_block(latex.strip(), line_index, kind)
+            return
+        found_line, found_column = located
+        self._add_block(latex.strip(), found_line, kind, found_column + 1)
+
+    def _locate(
+        self, needle: str, line_index: int, end_index: int | None, start_column: int = 0
+    ) -> tuple[int, int] | None:
+        if not needle or line_index >= len(self.lines):
+            return None
+        stop = len(self.lines) if end_index is None else min(len(self.lines), end_index + 1)
+        window = "\n".join(self.lines[line_index:stop])
+        offset = window.find(needle, start_column)
+        if offset < 0:
+            head = needle.split("\n")[0]
+            offset = window.find(head) if head else -1
+            if offset < 0:
+                return None
+        line = line_index + window[:offset].count("\n")
+        column = offset - (window.rfind("\n", 0, offset) + 1)
+        return line, column
+
+    def _inline(self, token: Token, first: int) -> None:
+        last = token.map[1] if token.map else first + 1
+        cursor = (first, 0)
+        for child in token.children or []:
+            if child.type in ("math_inline", "math_inline_double", "math_single", "math_double"):
+                kind = "display" if "double" in child.type else "inline"
+                cursor = self._add_inline(child.content, child.markup, kind, cursor, last)
+            elif child.type == "text":
+                for match in _BRACKET_MATH.finditer(child.content):
+                    latex = match.group(1) if match.group(1) is not None else match.group(2)
+                    kind = "display" if match.group(1) is not None else "inline"
+                    cursor = self._add_inline(latex, "", kind, cursor, last)
+
+    def _add_inline(
+        self, latex: str, markup: str, kind: str, cursor: tuple[int, int], last: int
+    ) -> tuple[int, int]:
+        """Add inline math found at or after ``cursor``; return the cursor past it."""
+        latex = latex.strip()
+        if not latex:
+            return cursor
+        located = self._locate(markup + latex, cursor[0], last, cursor[1])
+        if located is None:
+            located = self._locate(latex, cursor[0], last, cursor[1])
+            shift = 0
+        else:
+            shift = len(markup)
+        if located is None:
+            self._add_block(latex, cursor[0], kind)
+            return cursor
+        line, column = located[0], located[1] + shift
+        self._add_block(latex, line, kind, column + 1)
+        return line, column + len(latex)
+
+    def _html_block(self, token: Token, first: int, depth: int) -> None:
+        content = token.content
+        for match in _COMMENT.finditer(content):
+            body = match.group(1).strip()
+            if body.lower().startswith("symcheck:"):
+                line = first + content[: match.start()].count("\n")
+                column = match.start() - (content.rfind("\n", 0, match.start()) + 1)
+                self.items.append(
+                    Directive(self.path, body[len("symcheck:") :].strip(), line + 1, column + 1, self.section_id)
+                )
+        if depth >= 4:
+            return
+        blanked = _COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), content)
+        blanked = _TAG.sub(lambda m: " " * len(m.group(0)), blanked)
+        if not blanked.strip():
+            return
+        # Re-read the block as Markdown; its lines keep their numbers through ``first``.
+        self.walk(_markdown().parse(blanked), line_offset=first, depth=depth + 1)
+
+
+def iter_blocks(items: list[Item]) -> Iterator[FormulaBlock]:
+    """Yield only the formula blocks of ``items``."""
+    for item in items:
+        if isinstance(item, FormulaBlock):
+            yield item

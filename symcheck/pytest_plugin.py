@@ -1,0 +1,1 @@
+"""pytest plugin: collect the claims of Markdown math documents as test items."""

@@ -1,0 +1,399 @@
+"""Give a notation tree its meaning: a SymPy scalar or matrix.
+
+Definitions in scope are substituted as the tree is read. General claims (vectors without a
+fixed size, ``x_1, \\ldots, x_n``, sums to ``n``) are read at concrete sizes passed in
+``sizes``; without them such a claim raises InterpretError of kind "needs-size".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sympy
+from sympy.core.function import AppliedUndef
+
+from ..notation.ast import (
+    Apply, BigOperator, Derivative, Ellipsis_, Fraction, Gradient, Group, Index, Jacobian, Matrix_,
+    Name, Node, Number, Power, Prime, Product, Root, Sequence, Sum_, Text, Transpose,
+)
+from . import calculus, values
+from .context import Definition, Scope
+from .leaves import name_value, number_value, symbol
+from .values import InterpretError, Value, is_matrix
+
+KNOWN_FUNCTIONS = {
+    "sin": sympy.sin, "cos": sympy.cos, "tan": sympy.tan, "cot": sympy.cot, "sec": sympy.sec,
+    "csc": sympy.csc, "asin": sympy.asin, "acos": sympy.acos, "atan": sympy.atan, "sinh": sympy.sinh,
+    "cosh": sympy.cosh, "tanh": sympy.tanh, "coth": sympy.coth, "exp": sympy.exp, "sign": sympy.sign,
+    "abs": sympy.Abs, "factorial": sympy.factorial,
+    "sigmoid": lambda x: 1 / (1 + sympy.exp(-x)),
+    "relu": lambda x: sympy.Max(0, x),
+}
+
+
+@dataclass
+class Note:
+    """A warning raised while interpreting: a guessed reading or a pattern break."""
+
+    line: int
+    column: int
+    code: str
+    message: str
+
+
+@dataclass
+class Interpreter:
+    """Reads notation trees of one claim in one scope, at one choice of sizes."""
+
+    scope: Scope
+    sizes: dict[str, int] | None = None
+    vector_names: set[str] = field(default_factory=set)  # names used as vectors in this claim
+    variables: list[sympy.Symbol] = field(default_factory=list)  # the claim's variables, ordered
+    notes: list[Note] = field(default_factory=list)
+    size_symbols: set[str] = field(default_factory=set)  # sizes the claim depends on (n, m)
+    bindings: dict[str, Value] = field(default_factory=dict)  # parameter name -> argument value
+    _indices: dict[str, sympy.Symbol] = field(default_factory=dict)
+    _expanding: set[str] = field(default_factory=set)  # definitions being read, against cycles
+
+    # -- entry ----------------------------------------------------------------------
+
+    def value(self, node: Node) -> Value:
+        method = getattr(self, "_" + type(node).__name__.rstrip("_").lower(), None)
+        if method is None:
+            raise self.error(node, f"cannot interpret {type(node).__name__}")
+        return method(node)
+
+    def error(self, node: Node, message: str, kind: str = "unsupported") -> InterpretError:
+        return InterpretError(message, kind, node.start.line, node.start.column)
+
+    def note(self, node: Node, code: str, message: str) -> None:
+        self.notes.append(Note(node.start.line, node.start.column, code, message))
+
+    # -- leaves ---------------------------------------------------------------------
+
+    def _number(self, node: Number) -> Value:
+        return number_value(node.text)
+
+    def _name(self, node: Name) -> Value:
+        key = node.key()
+        if key in self.bindings:
+            return self.bindings[key]
+        if key in self._indices:
+            return self._indices[key]
+        indexed = self._indexed(node)
+        if indexed is not None:
+            return indexed
+        definition = self.scope.definitions.get(key)
+        if definition is not None and not definition.parameters and key not in self._expanding:
+            return self.read_definition(definition, {})
+        if node.base == "1" and node.accent == "vec":
+            return self._vector_of_ones(node)
+        if self.is_vector(node):
+            return self.vector(node)
+        if node.subscript or node.layer or node.accent:
+            return symbol(key)
+        return name_value(node.base)
+
+    def is_vector(self, node: Name) -> bool:
+        plain = Name(node.start, node.base, node.subscript, node.layer)
+        return node.is_vector or plain.key() in self.vector_names or plain.key() in self.scope.shapes
+
+    def vector(self, node: Name) -> Value:
+        """Instantiate a vector or matrix name with explicit components at the current size."""
+        plain = Name(node.start, node.base, node.subscript, node.layer)
+        shape = self.scope.shapes.get(plain.key())
+        if self.sizes is None:
+            raise self.error(node, f"'{plain.key()}' is a vector or matrix of unknown size", "needs-size")
+        if shape is not None:
+            rows, columns = shape.resolve(self.sizes, self.sizes.get("n", 2))
+            for text in (shape.rows, shape.columns):
+                if not text.isdigit():
+                    self.size_symbols.add(text)
+        else:
+            self.size_symbols.add("n")
+            rows, columns = self.sizes.get("n", 2), 1
+        if rows == 1 or columns == 1:
+            length = rows * columns
+            entries = [self._component(node, str(k)) for k in range(1, length + 1)]
+            result = sympy.ImmutableMatrix(rows, columns, entries)
+        else:
+            result = sympy.ImmutableMatrix(
+                rows, columns, lambda i, j: self._component(node, f"{i + 1}{j + 1}" if rows < 10 and columns < 10 else f"{i + 1},{j + 1}")
+            )
+        return result
+
+    def _component(self, node: Name, index: str) -> sympy.Expr:
+        base = node.base.lower() if node.accent in ("mathbf", "boldsymbol", "bm") and len(node.base) == 1 and node.base.isupper() and False else node.base
+        component = Name(node.start, base, (node.subscript + index) if node.subscript else index, node.layer)
+        return symbol(component.key())
+
+    def _vector_of_ones(self, node: Name) -> Value:
+        if self.sizes is None:
+            raise self.error(node, "the vector of ones has an unknown size", "needs-size")
+        self.size_symbols.add("n")
+        return sympy.ImmutableMatrix([1] * self.sizes.get("n", 2))
+
+    def _indexed(self, node: Name) -> Value | None:
+        """Inside a sum over i, ``x_i`` is the i-th component of x."""
+        if not self._indices or not node.subscript:
+            return None
+        subscript = node.subscript.strip("{}")
+        for index_name, index_symbol in self._indices.items():
+            if subscript == index_name:
+                base = Name(node.start, node.base, "", node.layer, node.accent)
+                return sympy.IndexedBase(base.key())[index_symbol]
+        return None
+
+    def _text(self, node: Text) -> Value:
+        raise self.error(node, f"the text '{node.text}' has no mathematical value")
+
+    def _ellipsis(self, node: Ellipsis_) -> Value:
+        raise self.error(node, f"'\\{node.kind}' stands for terms that are not written out; symcheck reads it inside lists, matrices and products only", "needs-size")
+
+    # -- arithmetic -----------------------------------------------------------------
+
+    def _sum(self, node: Sum_) -> Value:
+        total: Value | None = None
+        for sign, term in node.terms:
+            term_value = self.value(term)
+            if sign < 0:
+                term_value = values.negate(term_value)
+            total = term_value if total is None else values.add(total, term_value)
+        assert total is not None
+        return total
+
+    def _product(self, node: Product) -> Value:
+        from .patterns import expand_product_ellipsis
+
+        factors = expand_product_ellipsis(self, node)
+        result: Value | None = None
+        previous: Node | None = None
+        for operator, factor in factors:
+            factor_value = self.value(factor)
+            if result is None:
+                result = factor_value
+            elif operator == "/":
+                result = values.divide(result, factor_value)
+            elif operator == "odot":
+                result = values.hadamard(result, factor_value)
+            elif operator == "otimes":
+                result = values.outer(result, factor_value)
+            else:
+                if operator == "" and previous is not None and isinstance(previous, Matrix_) and isinstance(factor, (Matrix_, Group)):
+                    self.note(factor, "juxtaposed-matrices", "two matrices are written side by side, which reads as their product; is an '=' missing between them?")
+                result = values.multiply(result, factor_value, _describe(previous), _describe(factor))
+            previous = factor
+        assert result is not None
+        return result
+
+    def _fraction(self, node: Fraction) -> Value:
+        return values.divide(self.value(node.numerator), self.value(node.denominator))
+
+    def _power(self, node: Power) -> Value:
+        base = self.value(node.base)
+        exponent = self.value(node.exponent)
+        _check_exponent_size(self, node, base, exponent)
+        return values.power(base, exponent)
+
+    def _root(self, node: Root) -> Value:
+        radicand = values.as_scalar(self.value(node.radicand))
+        if is_matrix(radicand):
+            raise self.error(node, "cannot take the square root of a matrix", "shape")
+        if node.degree is None:
+            return sympy.sqrt(radicand)
+        return sympy.root(radicand, values.as_scalar(self.value(node.degree)))
+
+    def _transpose(self, node: Transpose) -> Value:
+        operand = self.value(node.operand)
+        if not is_matrix(operand):
+            if isinstance(node.operand, Name):
+                raise self.error(node, f"'{node.operand.key()}' is transposed but has no vector or matrix shape", "needs-size")
+            return operand
+        return values.transpose(operand)
+
+    def _group(self, node: Group) -> Value:
+        return self.value(node.body)
+
+    def _sequence(self, node: Sequence) -> Value:
+        from .patterns import expand_sequence
+
+        items = expand_sequence(self, node.items)
+        entries = [values.as_scalar(self.value(item)) for item in items]
+        if any(is_matrix(entry) for entry in entries):
+            raise self.error(node, "a bracketed list of vectors is not supported", "unsupported")
+        return sympy.ImmutableMatrix([entries])
+
+    def _matrix(self, node: Matrix_) -> Value:
+        from .patterns import expand_matrix
+
+        rows = expand_matrix(self, node)
+        blocks = [[self.value(cell) for cell in row] for row in rows]
+        return calculus.assemble(blocks, node, self)
+
+    def _index(self, node: Index) -> Value:
+        raise self.error(node, f"an entry '(...)_{{{node.subscript}}}' with symbolic indices is not supported yet")
+
+    # -- functions ------------------------------------------------------------------
+
+    def _apply(self, node: Apply) -> Value:
+        if not node.known:
+            from .patterns import expand_composition
+
+            expanded = expand_composition(self, node)
+            if expanded is not node:
+                return self.value(expanded)
+        arguments = [self.value(argument) for argument in self.expand_arguments(node.arguments)]
+        name = node.function.base
+        if node.known:
+            return self._known_function(node, name, arguments)
+        return self.call(node, node.function, arguments)
+
+    def expand_arguments(self, arguments: list[Node]) -> list[Node]:
+        from .patterns import expand_sequence
+
+        if any(isinstance(argument, Ellipsis_) for argument in arguments):
+            return expand_sequence(self, arguments)
+        return arguments
+
+    def _known_function(self, node: Apply, name: str, arguments: list[Value]) -> Value:
+        if name in ("max", "min"):
+            scalars = [values.as_scalar(argument) for argument in arguments]
+            if any(is_matrix(argument) for argument in scalars):
+                raise self.error(node, f"'{name}' of a vector is not supported", "unsupported")
+            return (sympy.Max if name == "max" else sympy.Min)(*scalars)
+        if name == "log":
+            if len(arguments) == 2:
+                return sympy.log(arguments[0], arguments[1])
+            return values.apply_elementwise(sympy.log, arguments[0])
+        if name == "diag":
+            return calculus.diag(arguments, node, self)
+        if name in ("trace", "det"):
+            argument = values.as_scalar(arguments[0])
+            if not is_matrix(argument):
+                return argument
+            return argument.trace() if name == "trace" else argument.det()  # type: ignore[union-attr]
+        function = KNOWN_FUNCTIONS.get(name)
+        if function is None:
+            raise self.error(node, f"the function '{name}' is not supported")
+        if len(arguments) != 1:
+            raise self.error(node, f"'{name}' takes one argument, not {len(arguments)}")
+        return values.apply_elementwise(function, arguments[0])
+
+    def read_definition(self, definition: Definition, bindings: dict[str, Value]) -> Value:
+        """Read a definition's right side with its parameters bound to ``bindings``."""
+        saved_bindings, saved_vectors = self.bindings, self.vector_names
+        self.bindings = {**self.bindings, **bindings}
+        self.vector_names = self.vector_names | definition.vector_names
+        self._expanding.add(definition.name)
+        try:
+            return self.value(definition.body)
+        finally:
+            self._expanding.discard(definition.name)
+            self.bindings, self.vector_names = saved_bindings, saved_vectors
+
+    def function_expression(self, definition: Definition) -> tuple[Value, list[sympy.Symbol]]:
+        """A defined function's body as an expression in its own parameter symbols."""
+        parameters = [symbol(parameter.key()) for parameter in definition.parameters]
+        body = self.read_definition(definition, {p.key(): s for p, s in zip(definition.parameters, parameters)})
+        return body, parameters
+
+    def call(self, node: Node, function: Name, arguments: list[Value]) -> Value:
+        """Apply a named function: substitute its definition, or keep it as an undefined function."""
+        key = function.key()
+        definition = self.scope.definitions.get(key)
+        flat = _flatten(arguments)
+        if definition is not None and definition.parameters and key not in self._expanding:
+            parameters = definition.parameters
+            if len(arguments) == len(parameters) and not any(is_matrix(a) for a in arguments):
+                return self.read_definition(definition, {p.key(): a for p, a in zip(parameters, arguments)})
+            if len(parameters) == 1 and len(arguments) == 1 and is_matrix(arguments[0]):
+                if parameters[0].is_vector or parameters[0].key() in definition.vector_names:
+                    return self.read_definition(definition, {parameters[0].key(): arguments[0]})
+                # A scalar function applied to a vector acts element-wise: sigma(z).
+                body, symbols = self.function_expression(definition)
+                return values.apply_elementwise(lambda entry: _substitute(body, {symbols[0]: entry}), arguments[0])
+            if len(flat) == len(parameters):
+                return self.read_definition(definition, {p.key(): a for p, a in zip(parameters, flat)})
+            raise self.error(node, f"'{key}' is defined with {len(parameters)} argument(s) but applied to {len(flat)}")
+        if definition is not None and not definition.parameters:
+            raise self.error(node, f"'{key}' is defined as a value, not a function, but is applied to arguments")
+        if len(arguments) == 1 and is_matrix(arguments[0]) and function.base in ("\\sigma", "\\phi", "\\varphi", "g", "h") and key not in self.vector_names:
+            # An activation written on a vector acts element-wise.
+            undefined = sympy.Function(key, real=True)
+            return values.apply_elementwise(lambda entry: undefined(entry), arguments[0])
+        return sympy.Function(key, real=True)(*flat)
+
+    # -- calculus -------------------------------------------------------------------
+
+    def _prime(self, node: Prime) -> Value:
+        return calculus.prime(self, node)
+
+    def _derivative(self, node: Derivative) -> Value:
+        return calculus.derivative(self, node)
+
+    def _gradient(self, node: Gradient) -> Value:
+        return calculus.gradient(self, node)
+
+    def _jacobian(self, node: Jacobian) -> Value:
+        return calculus.jacobian(self, node)
+
+    def _bigoperator(self, node: BigOperator) -> Value:
+        return calculus.big_operator(self, node)
+
+    def with_index(self, name: str) -> "_IndexScope":
+        return _IndexScope(self, name)
+
+
+class _IndexScope:
+    def __init__(self, interpreter: Interpreter, name: str) -> None:
+        self.interpreter = interpreter
+        self.name = name
+        self.symbol = sympy.Symbol(name, integer=True)
+
+    def __enter__(self) -> sympy.Symbol:
+        self.interpreter._indices[self.name] = self.symbol
+        return self.symbol
+
+    def __exit__(self, *exc: object) -> None:
+        self.interpreter._indices.pop(self.name, None)
+
+
+def _flatten(arguments: list[Value]) -> list[sympy.Expr]:
+    flat: list[sympy.Expr] = []
+    for argument in arguments:
+        if is_matrix(argument):
+            flat.extend(list(argument))  # type: ignore[arg-type]
+        else:
+            flat.append(argument)  # type: ignore[arg-type]
+    return flat
+
+
+def _substitute(body: object, mapping: dict) -> Value:
+    if is_matrix(body):
+        return sympy.ImmutableMatrix(body.xreplace(mapping))  # type: ignore[union-attr]
+    return body.xreplace(mapping)  # type: ignore[union-attr]
+
+
+def _describe(node: Node | None) -> str:
+    if isinstance(node, Name):
+        return f"'{node.key()}'"
+    if isinstance(node, Transpose) and isinstance(node.operand, Name):
+        return f"'{node.operand.key()}^T'"
+    if node is None:
+        return "the left factor"
+    return f"the factor at column {node.start.column}"
+
+
+MAX_EXPONENT_DIGITS = 6
+
+
+def _check_exponent_size(interpreter: Interpreter, node: Power, base: Value, exponent: Value) -> None:
+    """Reject exponent towers such as 5^{5^{5^5}} before SymPy tries to evaluate them."""
+    if is_matrix(base) or is_matrix(exponent):
+        return
+    if isinstance(exponent, sympy.Integer) and isinstance(base, sympy.Number):
+        if abs(int(exponent)) > 10**MAX_EXPONENT_DIGITS or (abs(int(exponent)) > 10000 and abs(base) > 1):
+            raise interpreter.error(node, f"the power has an exponent with {len(str(abs(int(exponent))))} digits, too large to evaluate", "too-large")
+
+
+__all__ = ["Interpreter", "Note", "InterpretError", "AppliedUndef"]
