@@ -9,8 +9,8 @@ the rest of the document is still checked.
 from __future__ import annotations
 
 import logging
-import time
 import zlib
+from typing import Iterator
 
 from ..config import Options
 from ..document.blocks import Directive, FormulaBlock
@@ -21,26 +21,21 @@ from ..notation.ast import Name
 from ..semantics.context import Scope
 from ..semantics.patterns import names_in
 from ..semantics.reading import ClaimReading, read_claim
-from .budget import TimedOut, Worker
+from .runner import StepRunner
 from .step import StepReport, StepRequest, check_step
-from .strategies import Outcome
 from .verdict import ClaimResult, ClaimWarning, FileReport, StepResult, Verdict, worst
 
 log = logging.getLogger(__name__)
-
-# Extra seconds the worker gets beyond the step budget before it is killed.
-GRACE_SECONDS = 0.5
-
 
 class Checker:
     """Checks documents with one set of options, reusing its worker processes."""
 
     def __init__(self, options: Options | None = None) -> None:
         self.options = options or Options()
-        self.worker = Worker()
+        self.runner = StepRunner(self.options)
 
     def close(self) -> None:
-        self.worker.close()
+        self.runner.close()
 
     def __enter__(self) -> "Checker":
         return self
@@ -73,55 +68,67 @@ class Checker:
         return FileReport(path, self.check_claims(claims, directives))
 
     def check_claims(self, claims: list[Claim], directives: list[Directive]) -> list[ClaimResult]:
+        """Check claims in document order: plan every step, run them all, then assemble."""
         scope = Scope()
-        results: list[ClaimResult] = []
+        plans: list[_ClaimPlan] = []
+        extra: list[ClaimResult] = []
         pending = _Pending()
         directive_index = 0
         ordered = sorted(directives, key=lambda d: (d.line, d.column))
         section_id = 0
         for claim in claims:
             while directive_index < len(ordered) and ordered[directive_index].line <= claim.line:
-                directive = ordered[directive_index]
+                problem = pending.add(ordered[directive_index], scope)
                 directive_index += 1
-                problem = pending.add(directive, scope)
                 if problem is not None:
-                    results.append(problem)
+                    extra.append(problem)
             if claim.section_id != section_id:
                 scope.leave_section(claim.section_id, claim.section_level)
                 section_id = claim.section_id
-            results.append(self.check_claim(claim, scope, pending.take()))
+            plans.append(self.plan_claim(claim, scope, pending.take()))
         while directive_index < len(ordered):
             problem = pending.add(ordered[directive_index], scope)
             if problem is not None:
-                results.append(problem)
+                extra.append(problem)
             directive_index += 1
-        return sorted(results, key=lambda result: (result.line, result.column))
 
-    # -- claims ---------------------------------------------------------------------
+        requests = [request for plan in plans for request in plan.requests]
+        reports = iter(self.runner.run(requests))
+        results = [plan.finish(reports) for plan in plans]
+        return sorted(results + extra, key=lambda result: (result.line, result.column))
 
     def check_claim(self, claim: Claim, scope: Scope, directive: DirectiveSet | None = None) -> ClaimResult:
         """Check one claim in ``scope``; a definition in it is added to ``scope``."""
+        plan = self.plan_claim(claim, scope, directive)
+        return plan.finish(iter(self.runner.run(plan.requests)))
+
+    # -- claims ---------------------------------------------------------------------
+
+    def plan_claim(self, claim: Claim, scope: Scope, directive: DirectiveSet | None = None) -> "_ClaimPlan":
+        """Read a claim, record its definition in ``scope``, and prepare its steps."""
         result = ClaimResult(
             path=claim.path, line=claim.line, end_line=claim.end_line, column=claim.column,
             latex=claim.latex, verdict=Verdict.INCONCLUSIVE, message="", section=claim.section,
         )
+        plan = _ClaimPlan(result)
         if directive is not None and directive.skip:
             result.directive = "skip"
             result.message = "skipped by a directive"
-            return result
+            return plan
         if directive is not None and directive.xfail is not None:
             result.directive = "xfail"
 
         if len(claim.latex) > self.options.max_formula_length:
             result.verdict = Verdict.UNPARSED
             result.message = f"{claim.line}:{claim.column}: the formula has {len(claim.latex)} characters, more than the limit of {self.options.max_formula_length}"
-            return result
+            return plan
         if claim.problem:
             result.verdict = Verdict.UNPARSED
             result.message = f"{claim.problem_line}:{claim.problem_column}: {claim.problem}"
-            return result
+            return plan
 
         reading = read_claim(claim, scope)
+        plan.reading = reading
         result.warnings.extend(ClaimWarning(issue.token.line, issue.token.column, issue.code, issue.message) for issue in reading.issues)
         first_step = 0
         if reading.definition is not None:
@@ -131,31 +138,14 @@ class Checker:
 
         budget = directive.budget if directive is not None and directive.budget else self.options.budget
         variables = _claim_variables(reading, scope)
+        snapshot = scope.copy()
         for index in range(first_step, len(claim.sides) - 1):
-            step = self._check_step(reading, index, scope, variables, budget)
-            result.steps.append(step)
-            if step.verdict is Verdict.REFUTED:
-                pass
+            plan.add_step(self._plan_step(reading, index, snapshot, variables, budget))
+        return plan
 
-        _collect_notes(result)
-        if reading.definition is not None and not result.steps:
-            unparsed = [side for side in reading.sides if side.error is not None]
-            if unparsed:
-                error = unparsed[0].error
-                assert error is not None
-                result.verdict = Verdict.UNPARSED
-                result.message = _located(error.token, claim) + error.message
-            else:
-                result.verdict = Verdict.DEFINITION
-                result.message = f"defines {reading.definition.name}"
-            return result
-        result.verdict = worst([step.verdict for step in result.steps])
-        result.message = _claim_message(result, reading)
-        return result
-
-    def _check_step(self, reading: ClaimReading, index: int, scope: Scope, variables: list[str], budget: float) -> StepResult:
+    def _plan_step(self, reading: ClaimReading, index: int, scope: Scope, variables: list[str], budget: float) -> StepResult | StepRequest:
+        """A step decided without SymPy (unparsed side, other relation), or a request to check it."""
         left, right = reading.sides[index], reading.sides[index + 1]
-        started = time.monotonic()
         for side in (left, right):
             if side.error is not None:
                 token = side.error.token
@@ -165,26 +155,62 @@ class Checker:
             return StepResult(left.side.latex, right.side.latex, Verdict.INCONCLUSIVE, "relation", f"the relation '{relation}' is not checked; only '=' is")
         assert left.parsed is not None and right.parsed is not None
         seed = (self.options.seed * 1_000_003 + zlib.crc32(reading.claim.latex.encode("utf-8")) + index) % (2**31)
-        request = StepRequest(
-            left.parsed.node, right.parsed.node, scope.copy(), reading.vector_names, variables, seed, budget, self.options.sizes
+        return StepRequest(
+            left.parsed.node, right.parsed.node, scope, reading.vector_names, variables, seed, budget, self.options.sizes,
+            lhs_latex=left.side.latex, rhs_latex=right.side.latex,
         )
-        try:
-            report: StepReport = self.worker.run(check_step, (request,), budget + GRACE_SECONDS)
-        except TimedOut:
-            report = StepReport(Outcome(Verdict.INCONCLUSIVE, "timeout", f"timed out after {budget:g} s"))
-        except RuntimeError as error:
-            log.warning("checking a step failed: %s", error)
-            report = StepReport(Outcome(Verdict.INCONCLUSIVE, "error", f"checking failed: {error}"))
-        outcome = report.outcome
-        message = outcome.message
-        if report.error_line:
-            message = f"{report.error_line}:{report.error_column}: {message}"
-        step = StepResult(
-            left.side.latex, right.side.latex, outcome.verdict, outcome.method, message,
-            outcome.counterexample, outcome.expected, time.monotonic() - started,
-        )
-        step._notes = report.notes  # type: ignore[attr-defined]
-        return step
+
+
+class _ClaimPlan:
+    """A claim whose steps are waiting for the runner."""
+
+    def __init__(self, result: ClaimResult) -> None:
+        self.result = result
+        self.reading: ClaimReading | None = None
+        self.slots: list[StepResult | StepRequest] = []
+
+    @property
+    def requests(self) -> list[StepRequest]:
+        return [slot for slot in self.slots if isinstance(slot, StepRequest)]
+
+    def add_step(self, slot: StepResult | StepRequest) -> None:
+        self.slots.append(slot)
+
+    def finish(self, reports: Iterator[StepReport]) -> ClaimResult:
+        """Fill in the step results from ``reports`` (in request order) and decide the claim."""
+        result = self.result
+        if result.directive == "skip" or result.verdict is Verdict.UNPARSED:
+            return result
+        reading = self.reading
+        assert reading is not None
+        for slot in self.slots:
+            if isinstance(slot, StepResult):
+                result.steps.append(slot)
+                continue
+            report = next(reports)
+            outcome = report.outcome
+            message = outcome.message
+            if report.error_line:
+                message = f"{report.error_line}:{report.error_column}: {message}"
+            result.steps.append(StepResult(
+                slot.lhs_latex, slot.rhs_latex, outcome.verdict, outcome.method, message,
+                outcome.counterexample, outcome.expected, report.seconds,
+            ))
+            _add_notes(result, report.notes)
+        if reading.definition is not None and not result.steps:
+            unparsed = [side for side in reading.sides if side.error is not None]
+            if unparsed:
+                error = unparsed[0].error
+                assert error is not None
+                result.verdict = Verdict.UNPARSED
+                result.message = _located(error.token, reading.claim) + error.message
+            else:
+                result.verdict = Verdict.DEFINITION
+                result.message = f"defines {reading.definition.name}"
+            return result
+        result.verdict = worst([step.verdict for step in result.steps])
+        result.message = _claim_message(result, reading)
+        return result
 
 
 class _Pending:
@@ -247,16 +273,13 @@ def _claim_variables(reading: ClaimReading, scope: Scope) -> list[str]:
     return sorted(keys, key=lambda key: natural_key(symbol(key)))
 
 
-def _collect_notes(result: ClaimResult) -> None:
+def _add_notes(result: ClaimResult, notes: list) -> None:
     seen = {(warning.line, warning.column, warning.code) for warning in result.warnings}
-    for step in result.steps:
-        for note in getattr(step, "_notes", []):
-            key = (note.line, note.column, note.code)
-            if key not in seen:
-                seen.add(key)
-                result.warnings.append(ClaimWarning(note.line, note.column, note.code, note.message))
-        if hasattr(step, "_notes"):
-            delattr(step, "_notes")
+    for note in notes:
+        key = (note.line, note.column, note.code)
+        if key not in seen:
+            seen.add(key)
+            result.warnings.append(ClaimWarning(note.line, note.column, note.code, note.message))
 
 
 def _claim_message(result: ClaimResult, reading: ClaimReading) -> str:

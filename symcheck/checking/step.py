@@ -33,6 +33,8 @@ class StepRequest:
     seed: int
     budget: float
     sizes: tuple[int, ...] = (1, 2, 3, 4)
+    lhs_latex: str = ""  # the sides as written, for the report
+    rhs_latex: str = ""
 
 
 @dataclass
@@ -43,6 +45,7 @@ class StepReport:
     notes: list[Note] = field(default_factory=list)
     error_line: int = 0
     error_column: int = 0
+    seconds: float = 0.0  # wall time of the check, set by the runner
 
 
 def _interpret(request: StepRequest, sizes: dict[str, int] | None) -> tuple[Value, Value, Interpreter]:
