@@ -127,14 +127,23 @@ class Checker:
             result.message = f"{claim.problem_line}:{claim.problem_column}: {claim.problem}"
             return plan
 
+        if claim.kind != "inline":
+            scope.end_paragraph()
         reading = read_claim(claim, scope)
         plan.reading = reading
         result.warnings.extend(ClaimWarning(issue.token.line, issue.token.column, issue.code, issue.message) for issue in reading.issues)
         first_step = 0
         if reading.definition is not None:
             reading.definition.section_level = claim.section_level
-            scope.definitions[reading.definition.name] = reading.definition
+            if claim.kind == "inline" and reading.definition.name in scope.used:
+                # A remark in prose ("if f = v, then ...") about a name the section already uses
+                # as something general: it holds for the rest of its paragraph only.
+                scope.define_locally(reading.definition)
+                result.warnings.append(ClaimWarning(claim.line, claim.column, "local-definition", f"{reading.definition.name} is redefined in prose; the definition holds until the next displayed formula"))
+            else:
+                scope.definitions[reading.definition.name] = reading.definition
             first_step = 1
+        scope.used |= _used_names(reading)
 
         budget = directive.budget if directive is not None and directive.budget else self.options.budget
         variables = _claim_variables(reading, scope)
@@ -157,6 +166,8 @@ class Checker:
         seed = (self.options.seed * 1_000_003 + zlib.crc32(reading.claim.latex.encode("utf-8")) + index) % (2**31)
         return StepRequest(
             left.parsed.node, right.parsed.node, scope, reading.vector_names, variables, seed, budget, self.options.sizes,
+            implicit_functions=reading.implicit_functions,
+            context=[side.parsed.node for side in reading.sides if side.parsed is not None],
             lhs_latex=left.side.latex, rhs_latex=right.side.latex,
         )
 
@@ -271,6 +282,14 @@ def _claim_variables(reading: ClaimReading, scope: Scope) -> list[str]:
                 continue
             keys.add(key)
     return sorted(keys, key=lambda key: natural_key(symbol(key)))
+
+
+def _used_names(reading: ClaimReading) -> set[str]:
+    used: set[str] = set()
+    for side in reading.sides:
+        if side.parsed is not None:
+            used |= {name.key() for name in names_in(side.parsed.node)}
+    return used
 
 
 def _add_notes(result: ClaimResult, notes: list) -> None:

@@ -122,7 +122,8 @@ def substitute_functions(values: list[Value], rng: random.Random) -> tuple[list[
         names[str(function)] = text
     replaced: list[Value] = []
     for value in values:
-        result = value
+        # Evaluate derivatives of compositions first, while the functions are still symbols.
+        result = _doit(value)
         for function, concrete in replacements.items():
             result = result.replace(function, concrete)  # type: ignore[union-attr]
         if is_matrix(result):
@@ -131,6 +132,34 @@ def substitute_functions(values: list[Value], rng: random.Random) -> tuple[list[
             result = result.doit()  # type: ignore[union-attr]
         replaced.append(result)
     return replaced, names
+
+
+def _by_symbols(expression: sympy.Expr) -> sympy.Expr:
+    """Rewrite d F / d g(x) (a derivative by an expression) as dF(u)/du at u = g(x)."""
+
+    def rewrite(derivative: sympy.Derivative) -> sympy.Expr:
+        result = derivative.expr
+        for variable, count in derivative.variable_count:
+            if isinstance(variable, sympy.Symbol):
+                result = sympy.Derivative(result, (variable, count))
+                continue
+            helper = sympy.Dummy("u", real=True)
+            result = sympy.Subs(sympy.Derivative(result.subs(variable, helper), (helper, count)), helper, variable)
+        return result
+
+    return expression.replace(
+        lambda item: isinstance(item, sympy.Derivative) and not all(isinstance(v, sympy.Symbol) for v in item.variables),
+        rewrite,
+    )
+
+
+def _doit(value: Value) -> Value:
+    """Evaluate derivatives, leaving derivatives by an expression as Subs of a dummy."""
+    if not value.has(sympy.Derivative, sympy.Subs):  # type: ignore[union-attr]
+        return value
+    if is_matrix(value):
+        return sympy.ImmutableMatrix(value.applyfunc(lambda entry: _by_symbols(entry.doit())))  # type: ignore[union-attr]
+    return _by_symbols(value.doit())  # type: ignore[union-attr]
 
 
 def has_undefined_functions(*values: Value) -> bool:

@@ -12,6 +12,7 @@ from ..notation.ast import Node
 from ..semantics.context import Scope
 from ..semantics.interpret import Interpreter, Note
 from ..semantics.leaves import symbol
+from ..semantics.patterns import resolve_sizes
 from ..semantics.values import InterpretError, Value
 from .strategies import Outcome, derived_latex, numeric, shapes, structural, symbolic
 from .verdict import Verdict
@@ -33,6 +34,8 @@ class StepRequest:
     seed: int
     budget: float
     sizes: tuple[int, ...] = (1, 2, 3, 4)
+    implicit_functions: dict[str, str] = field(default_factory=dict)
+    context: list[Node] = field(default_factory=list)  # the claim's other sides, read first when needed
     lhs_latex: str = ""  # the sides as written, for the report
     rhs_latex: str = ""
 
@@ -54,9 +57,23 @@ def _interpret(request: StepRequest, sizes: dict[str, int] | None) -> tuple[Valu
         sizes=sizes,
         vector_names=set(request.vector_names),
         variables=[symbol(name) for name in request.variables],
+        implicit_functions=dict(request.implicit_functions),
     )
-    lhs = interpreter.value(request.lhs)
-    rhs = interpreter.value(request.rhs)
+    left, right = resolve_sizes(request.lhs, sizes or {}), resolve_sizes(request.rhs, sizes or {})
+    try:
+        lhs = interpreter.value(left)
+        rhs = interpreter.value(right)
+    except InterpretError as error:
+        if error.kind != "needs-context" or not request.context:
+            raise
+        # Read the whole chain first, so that compositions written elsewhere in it are known.
+        for node in request.context:
+            try:
+                interpreter.value(resolve_sizes(node, sizes or {}))
+            except InterpretError:
+                continue
+        lhs = interpreter.value(left)
+        rhs = interpreter.value(right)
     return lhs, rhs, interpreter
 
 
@@ -113,6 +130,7 @@ def check_step(request: StepRequest) -> StepReport:
     plans = _size_plans(probe.size_symbols or {"n"}, request.sizes)
     notes: list[Note] = list(probe.notes)
     verdicts: list[Outcome] = []
+    skipped: list[dict[str, int]] = []
     for index, plan in enumerate(plans):
         elapsed = time.monotonic() - started
         share = (request.budget - elapsed) / (len(plans) - index)
@@ -121,6 +139,10 @@ def check_step(request: StepRequest) -> StepReport:
         try:
             lhs, rhs, interpreter = _interpret(request, plan)
         except InterpretError as error:
+            if error.kind == "needs-size":
+                # The written pattern does not fit this size (a chain of m = 1 functions).
+                skipped.append(plan)
+                continue
             report = _error_report(error)
             if report.outcome.verdict is Verdict.REFUTED:
                 _attach_size(report.outcome, plan)
@@ -133,8 +155,9 @@ def check_step(request: StepRequest) -> StepReport:
             return StepReport(outcome, notes)
         verdicts.append(outcome)
     if not verdicts:
-        return StepReport(Outcome(Verdict.INCONCLUSIVE, "instantiation", "no size could be checked within the time budget"), notes)
-    sizes_text = _sizes_text(plans[: len(verdicts)])
+        reason = "the claim's pattern fits none of the sizes" if skipped else "no size could be checked within the time budget"
+        return StepReport(Outcome(Verdict.INCONCLUSIVE, "instantiation", reason), notes)
+    sizes_text = _sizes_text([plan for plan in plans[: len(verdicts) + len(skipped)] if plan not in skipped])
     if all(outcome.verdict is Verdict.PROVED for outcome in verdicts):
         return StepReport(Outcome(Verdict.PROVED, "instantiation", f"proved symbolically at each size {sizes_text}"), notes)
     if all(outcome.verdict in (Verdict.PROVED, Verdict.NUMERIC) for outcome in verdicts):
@@ -149,7 +172,8 @@ def _sizes_text(plans: list[dict[str, int]]) -> str:
     names = sorted(plans[0])
     if len(names) == 1:
         return f"{names[0]} = " + ", ".join(str(plan[names[0]]) for plan in plans)
-    return "; ".join(", ".join(f"{name} = {plan[name]}" for name in names) for plan in plans)
+    values = sorted({value for plan in plans for value in plan.values()})
+    return f"({', '.join(names)}) in {len(plans)} combinations of {min(values)} to {max(values)}"
 
 
 def _attach_size(outcome: Outcome, plan: dict[str, int]) -> None:

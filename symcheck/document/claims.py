@@ -53,6 +53,7 @@ class Claim:
     section: str
     section_id: int
     section_level: int = 0
+    kind: str = "display"  # "inline" for math in prose, else "display" or "fence"
     conditions: list[Side] = field(default_factory=list)
     other_relation: str = ""  # a relation other than '=' found in the chain, if any
     problem: str = ""  # a structural problem that makes the claim unparsable
@@ -330,6 +331,7 @@ def _make_claim(tokens: list[Token], block: FormulaBlock) -> Claim | None:
         section=block.section,
         section_id=block.section_id,
         section_level=block.section_level,
+        kind=block.kind,
     )
     for side in sides:
         for token in side.tokens:

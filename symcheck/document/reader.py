@@ -127,13 +127,12 @@ class _Reader:
         cursor = (first, 0)
         for child in token.children or []:
             if child.type in ("math_inline", "math_inline_double", "math_single", "math_double"):
-                kind = "display" if "double" in child.type else "inline"
-                cursor = self._add_inline(child.content, child.markup, kind, cursor, last)
+                # Math inside running text is "inline" even between $$ signs: it is part of a sentence.
+                cursor = self._add_inline(child.content, child.markup, "inline", cursor, last)
             elif child.type == "text":
                 for match in _BRACKET_MATH.finditer(child.content):
                     latex = match.group(1) if match.group(1) is not None else match.group(2)
-                    kind = "display" if match.group(1) is not None else "inline"
-                    cursor = self._add_inline(latex, "", kind, cursor, last)
+                    cursor = self._add_inline(latex, "", "inline", cursor, last)
 
     def _add_inline(
         self, latex: str, markup: str, kind: str, cursor: tuple[int, int], last: int

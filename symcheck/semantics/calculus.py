@@ -44,7 +44,11 @@ def _is_function_name(interpreter: "Interpreter", node: Node) -> bool:
         return False
     if _function_definition(interpreter, node) is not None:
         return True
-    return node.base in FUNCTION_LETTERS and not node.is_vector and node.key() not in interpreter.scope.definitions
+    if node.key() in interpreter.scope.definitions or node.is_vector:
+        return False
+    if node.key() in interpreter.implicit_functions or node.key() in interpreter.applications:
+        return True
+    return node.base in FUNCTION_LETTERS and node.base not in ("u", "v", "p", "q") and str(node.key()) not in {str(v) for v in interpreter.variables}
 
 
 def _function_body(interpreter: "Interpreter", node: Name) -> tuple[sympy.Expr, list[sympy.Symbol]]:
@@ -97,10 +101,15 @@ def derivative(interpreter: "Interpreter", node: Derivative) -> Value:
         if isinstance(wrt_value, sympy.Symbol) and wrt_value not in parameters and len(parameters) == 1:
             target = body.xreplace({parameters[0]: wrt_value})
     elif isinstance(node.of, Name) and _is_function_name(interpreter, node.of) and isinstance(wrt_value, sympy.Symbol):
-        # df/dx with f arbitrary: f is a function of x.
-        target = sympy.Function(node.of.key(), real=True)(wrt_value)
+        # df/dx with f arbitrary: f at the arguments the claim gives it, else a function of x.
+        arguments = interpreter.applications.get(node.of.key())
+        if node.of.key() in interpreter.implicit_functions:
+            target = interpreter.value(node.of)
+        else:
+            target = sympy.Function(node.of.key(), real=True)(*(arguments or [wrt_value]))
     else:
-        target = interpreter.value(node.of)
+        composed = composition_value(interpreter, node.of)
+        target = composed if composed is not None else interpreter.value(node.of)
 
     if isinstance(wrt_value, sympy.Symbol):
         return differentiate(interpreter, node, target, wrt_value, node.order)
@@ -112,7 +121,11 @@ def derivative(interpreter: "Interpreter", node: Derivative) -> Value:
 
 
 def _chain_factor(interpreter: "Interpreter", node: Derivative) -> Value:
-    """df_1/df_2: the derivative of f_1 at the value of f_2."""
+    """df_1/df_2: the derivative of f_1 at the value of f_2.
+
+    Defined functions are substituted. Arbitrary functions need the claim to show how they are
+    composed, as in f_1(f_2(x)): f_1 is then differentiated at the argument it has there.
+    """
     outer_node = node.of
     inner_node = node.wrt
     assert isinstance(inner_node, Name)
@@ -120,14 +133,40 @@ def _chain_factor(interpreter: "Interpreter", node: Derivative) -> Value:
         raise interpreter.error(node, "a derivative with respect to a function needs a function name on top")
     outer = _function_definition(interpreter, outer_node)
     inner = _function_definition(interpreter, inner_node)
-    if outer is None or inner is None:
-        raise interpreter.error(node, f"d{outer_node.key()}/d{inner_node.key()} relates arbitrary functions", "needs-context")
-    if len(outer.parameters) != 1:
-        raise interpreter.error(node, f"'{outer_node.key()}' takes {len(outer.parameters)} arguments, so d{outer_node.key()}/d{inner_node.key()} is ambiguous")
-    outer_body, outer_parameters = interpreter.function_expression(outer)
-    inner_body, _ = interpreter.function_expression(inner)
-    slope = sympy.diff(outer_body, outer_parameters[0])
-    return slope.xreplace({outer_parameters[0]: inner_body})
+    if outer is not None and inner is not None:
+        if len(outer.parameters) != 1:
+            raise interpreter.error(node, f"'{outer_node.key()}' takes {len(outer.parameters)} arguments, so d{outer_node.key()}/d{inner_node.key()} is ambiguous")
+        outer_body, outer_parameters = interpreter.function_expression(outer)
+        inner_body, _ = interpreter.function_expression(inner)
+        slope = sympy.diff(outer_body, outer_parameters[0])
+        return slope.xreplace({outer_parameters[0]: inner_body})
+    arguments = interpreter.applications.get(outer_node.key())
+    if outer is None and arguments is not None and len(arguments) == 1:
+        inner_value = interpreter.applications.get(inner_node.key())
+        if inner_value is None and inner is None:
+            raise interpreter.error(node, f"the claim does not show what {inner_node.key()} is applied to", "needs-context")
+        helper = sympy.Dummy("t", real=True)
+        slope = sympy.diff(sympy.Function(outer_node.key(), real=True)(helper), helper)
+        return sympy.Subs(slope, helper, arguments[0])
+    raise interpreter.error(node, f"d{outer_node.key()}/d{inner_node.key()} relates arbitrary functions whose composition the claim does not show", "needs-context")
+
+
+def composition_value(interpreter: "Interpreter", node: Node) -> Value | None:
+    """The value of a composition written by juxtaposition, such as f_1 f_2 \\cdots f_m."""
+    from ..notation.ast import Product
+    from .patterns import expand_product_ellipsis
+
+    if not isinstance(node, Product):
+        return None
+    factors = [factor for _, factor in expand_product_ellipsis(interpreter, node)]
+    if not factors or not all(isinstance(factor, Name) and _is_function_name(interpreter, factor) for factor in factors):
+        return None
+    first = factors[0]
+    assert isinstance(first, Name)
+    arguments = interpreter.applications.get(first.key())
+    if arguments is None:
+        raise interpreter.error(node, "the claim does not show what the composed functions are applied to", "needs-context")
+    return sympy.Function(first.key(), real=True)(*arguments)
 
 
 def prime(interpreter: "Interpreter", node: Prime) -> Value:
@@ -143,6 +182,8 @@ def prime(interpreter: "Interpreter", node: Prime) -> Value:
             return values.apply_elementwise(lambda entry: slope.xreplace({parameter: entry}), arguments[0])
         if len(arguments) != 1:
             raise interpreter.error(node, "a prime on a function of several arguments is ambiguous")
+        if not is_matrix(arguments[0]):
+            interpreter.applications.setdefault(operand.function.key(), [arguments[0]])  # type: ignore[list-item]
         function = sympy.Function(operand.function.key(), real=True)
         helper = sympy.Dummy("t", real=True)
         slope = sympy.diff(function(helper), helper, node.order)
@@ -158,9 +199,11 @@ def prime(interpreter: "Interpreter", node: Prime) -> Value:
         if definition is not None and definition.parameters and len(definition.parameters) == 1:
             body, (parameter,) = interpreter.function_expression(definition)
             return differentiate(interpreter, node, body, parameter, node.order)
-        variable = _single_variable(interpreter)
-        function = sympy.Function(operand.key(), real=True)(variable)
-        return sympy.diff(function, variable, node.order)
+        if operand.key() in interpreter.implicit_functions:
+            arguments = interpreter.implicit_arguments(operand)
+            if len(arguments) != 1:
+                raise interpreter.error(node, f"a prime on '{operand.key()}', a function of several variables, is ambiguous", "ambiguous")
+            return sympy.diff(interpreter.implicit_function(operand, operand.key()), arguments[0], node.order)
     value = interpreter.value(operand)
     free = sorted_symbols(_free(value))
     if len(free) == 1:
@@ -172,12 +215,6 @@ def prime(interpreter: "Interpreter", node: Prime) -> Value:
     if len(variables) == 1:
         return differentiate(interpreter, node, value, variables.pop(), node.order)
     raise interpreter.error(node, f"a prime on an expression in {', '.join(map(str, free))} does not say which variable to differentiate by", "ambiguous")
-
-
-def _single_variable(interpreter: "Interpreter") -> sympy.Symbol:
-    if len(interpreter.variables) == 1:
-        return interpreter.variables[0]
-    return sympy.Symbol("x", real=True)
 
 
 def _free(value: Value) -> set:
@@ -201,11 +238,20 @@ def variables_of(interpreter: "Interpreter", node: Node, value: Value) -> list[s
     free = _free(value)
     for applied in _applied(value):
         free |= {argument for argument in applied.args if isinstance(argument, sympy.Symbol)}
-    family = [variable for variable in interpreter.variables if _family(variable) in {_family(symbol) for symbol in free}]
+    family: list[sympy.Symbol] = []
+    if interpreter.sizes is None:
+        # Numbered variables written elsewhere in the claim, such as x_2 beside x_1.
+        families = {_family(symbol) for symbol in free}
+        family = [variable for variable in interpreter.variables if _family(variable) in families and _numbered(variable)]
     result = sorted_symbols(set(family) | {s for s in free if isinstance(s, sympy.Symbol)})
     if not result:
         result = list(interpreter.variables)
     return result
+
+
+def _numbered(symbol: sympy.Symbol) -> bool:
+    parts = str(symbol).split("_", 1)
+    return len(parts) == 2 and parts[1].strip("{}").isdigit()
 
 
 def _family(symbol: sympy.Symbol) -> str:
@@ -216,6 +262,10 @@ def _argument_symbols(interpreter: "Interpreter", node: Node) -> list[sympy.Symb
     while isinstance(node, Group):
         node = node.body
     if isinstance(node, Apply) and not node.known:
+        from .patterns import expand_composition
+
+        node = expand_composition(interpreter, node)
+        assert isinstance(node, Apply)
         symbols: list[sympy.Symbol] = []
         for argument in interpreter.expand_arguments(node.arguments):
             if isinstance(argument, Apply):
@@ -346,7 +396,7 @@ def _resolve_bound(interpreter: "Interpreter", node: BigOperator, bound: sympy.E
         if bound.free_symbols:
             raise interpreter.error(node, f"the {node.operator} runs to {bound}, a size not fixed", "needs-size")
         return bound
-    mapping = {free: interpreter.sizes.get(str(free), 2) for free in bound.free_symbols}
+    mapping = {free: sympy.Integer(interpreter.sizes.get(str(free), interpreter.sizes.get("n", 2))) for free in bound.free_symbols}
     return bound.xreplace(mapping)
 
 

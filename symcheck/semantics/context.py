@@ -49,17 +49,36 @@ class Scope:
     shapes: dict[str, Shape] = field(default_factory=dict)
     assumptions: dict[str, dict[str, bool]] = field(default_factory=dict)  # symbol -> sympy assumptions
     conditions: list[str] = field(default_factory=list)  # LaTeX of side conditions, e.g. "i = j"
+    used: set[str] = field(default_factory=set)  # names the current section's claims have used
+    local: dict[str, Definition | None] = field(default_factory=dict)  # prose definitions -> what they shadow
 
     def function_names(self) -> set[str]:
         return {name for name, definition in self.definitions.items() if definition.parameters}
 
     def leave_section(self, section_id: int, level: int) -> None:
         """Drop definitions made in sections that a heading of ``level`` closes."""
+        self.end_paragraph()
+        self.used = set()
         self.definitions = {
             name: definition
             for name, definition in self.definitions.items()
             if definition.section_level == 0 or definition.section_level < level
         }
 
+    def define_locally(self, definition: Definition) -> None:
+        """Record a definition made in prose that lasts until the next displayed formula."""
+        if definition.name not in self.local:
+            self.local[definition.name] = self.definitions.get(definition.name)
+        self.definitions[definition.name] = definition
+
+    def end_paragraph(self) -> None:
+        """Drop the prose definitions and restore what they shadowed."""
+        for name, shadowed in self.local.items():
+            if shadowed is None:
+                self.definitions.pop(name, None)
+            else:
+                self.definitions[name] = shadowed
+        self.local = {}
+
     def copy(self) -> "Scope":
-        return Scope(dict(self.definitions), dict(self.shapes), {k: dict(v) for k, v in self.assumptions.items()}, list(self.conditions))
+        return Scope(dict(self.definitions), dict(self.shapes), {k: dict(v) for k, v in self.assumptions.items()}, list(self.conditions))  # used and local stay with the document

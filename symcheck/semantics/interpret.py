@@ -52,6 +52,8 @@ class Interpreter:
     notes: list[Note] = field(default_factory=list)
     size_symbols: set[str] = field(default_factory=set)  # sizes the claim depends on (n, m)
     bindings: dict[str, Value] = field(default_factory=dict)  # parameter name -> argument value
+    implicit_functions: dict[str, str] = field(default_factory=dict)  # bare name -> "scalar" or "vector" argument
+    applications: dict[str, list[sympy.Expr]] = field(default_factory=dict)  # arbitrary function -> its arguments here
     _indices: dict[str, sympy.Symbol] = field(default_factory=dict)
     _expanding: set[str] = field(default_factory=set)  # definitions being read, against cycles
 
@@ -86,6 +88,10 @@ class Interpreter:
         definition = self.scope.definitions.get(key)
         if definition is not None and not definition.parameters and key not in self._expanding:
             return self.read_definition(definition, {})
+        if definition is not None and definition.parameters:
+            raise self.error(node, f"'{key}' is a function, but it is used here without its arguments", "ambiguous")
+        if key in self.implicit_functions:
+            return self.implicit_function(node, key)
         if node.base == "1" and node.accent == "vec":
             return self._vector_of_ones(node)
         if self.is_vector(node):
@@ -93,6 +99,28 @@ class Interpreter:
         if node.subscript or node.layer or node.accent:
             return symbol(key)
         return name_value(node.base)
+
+    def implicit_function(self, node: Name, key: str) -> Value:
+        """A bare function name such as u in (uv)' = u'v + uv': the function at its variables."""
+        return sympy.Function(key, real=True)(*self.implicit_arguments(node))
+
+    def implicit_arguments(self, node: Name) -> list[sympy.Expr]:
+        """The variables an arbitrary function written without arguments depends on.
+
+        A function under a prime depends on the claim's one variable (x when there is none); a
+        function under a gradient depends on the n components of a vector x.
+        """
+        if self.implicit_functions.get(node.key()) == "vector":
+            if self.sizes is None:
+                raise self.error(node, f"'{node.key()}' is a function of a vector of unknown size", "needs-size")
+            self.size_symbols.add("n")
+            return [symbol(f"x_{index}") for index in range(1, self.sizes.get("n", 2) + 1)]
+        plain = [variable for variable in self.variables if str(variable) not in self.implicit_functions]
+        if len(plain) == 1:
+            return plain
+        if not plain:
+            return [symbol("x")]
+        raise self.error(node, f"'{node.key()}' is written without arguments, and the claim has several variables", "ambiguous")
 
     def is_vector(self, node: Name) -> bool:
         plain = Name(node.start, node.base, node.subscript, node.layer)
@@ -304,23 +332,28 @@ class Interpreter:
         flat = _flatten(arguments)
         if definition is not None and definition.parameters and key not in self._expanding:
             parameters = definition.parameters
-            if len(arguments) == len(parameters) and not any(is_matrix(a) for a in arguments):
+            vector_parameters = [p.is_vector or p.key() in definition.vector_names for p in parameters]
+            if len(arguments) == len(parameters):
+                if len(parameters) == 1 and is_matrix(arguments[0]) and not vector_parameters[0]:
+                    # A scalar function applied to a vector acts element-wise: sigma(z).
+                    body, symbols = self.function_expression(definition)
+                    return values.apply_elementwise(lambda entry: _substitute(body, {symbols[0]: entry}), arguments[0])
                 return self.read_definition(definition, {p.key(): a for p, a in zip(parameters, arguments)})
-            if len(parameters) == 1 and len(arguments) == 1 and is_matrix(arguments[0]):
-                if parameters[0].is_vector or parameters[0].key() in definition.vector_names:
-                    return self.read_definition(definition, {parameters[0].key(): arguments[0]})
-                # A scalar function applied to a vector acts element-wise: sigma(z).
-                body, symbols = self.function_expression(definition)
-                return values.apply_elementwise(lambda entry: _substitute(body, {symbols[0]: entry}), arguments[0])
-            if len(flat) == len(parameters):
+            if len(flat) == len(parameters) and not any(vector_parameters):
                 return self.read_definition(definition, {p.key(): a for p, a in zip(parameters, flat)})
-            raise self.error(node, f"'{key}' is defined with {len(parameters)} argument(s) but applied to {len(flat)}")
+            raise self.error(node, f"'{key}' is defined with {len(parameters)} argument(s) but applied to {len(arguments)}")
         if definition is not None and not definition.parameters:
-            raise self.error(node, f"'{key}' is defined as a value, not a function, but is applied to arguments")
+            # f_{1j} = v_j, then f_{1j}(v_j): a value written as a function of what it contains.
+            body = self.read_definition(definition, {})
+            argument_symbols = {entry for entry in flat if isinstance(entry, sympy.Symbol)}
+            if len(argument_symbols) == len(flat) and set(getattr(body, "free_symbols", set())) <= argument_symbols:
+                return body
+            raise self.error(node, f"'{key}' is defined as a value, not a function, but is applied to arguments", "ambiguous")
         if len(arguments) == 1 and is_matrix(arguments[0]) and function.base in ("\\sigma", "\\phi", "\\varphi", "g", "h") and key not in self.vector_names:
             # An activation written on a vector acts element-wise.
             undefined = sympy.Function(key, real=True)
             return values.apply_elementwise(lambda entry: undefined(entry), arguments[0])
+        self.applications.setdefault(key, flat)
         return sympy.Function(key, real=True)(*flat)
 
     # -- calculus -------------------------------------------------------------------

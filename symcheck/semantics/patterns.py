@@ -333,4 +333,24 @@ def expand_composition(interpreter: "Interpreter", node: Apply) -> Node:
     return result
 
 
+def resolve_sizes(node: Node, sizes: dict[str, int]) -> Node:
+    """Copy ``node`` with size symbols in subscripts replaced by numbers: f_m -> f_3, x_{n-1} -> x_2."""
+    if not sizes:
+        return node
+    clone = copy.deepcopy(node)
+    for name in names_in(clone):
+        if not name.subscript:
+            continue
+        parts = _index_parts(name.subscript)
+        changed = False
+        for position, part in enumerate(parts):
+            affine = _affine(part)
+            if affine is not None and affine[0] in sizes:
+                parts[position] = str(sizes[affine[0]] + affine[1])
+                changed = True
+        if changed:
+            name.subscript = _join_parts(parts, name.subscript)
+    return clone
+
+
 __all__ = ["expand_sequence", "expand_matrix", "expand_product_ellipsis", "expand_composition", "names_in"]

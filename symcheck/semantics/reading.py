@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..document.claims import Claim, Side
-from ..notation.ast import Apply, Name, Node, Parsed, ParseIssue, Transpose
+from ..notation.ast import Apply, Name, Node, Parsed, ParseIssue, Product, Transpose
 from ..notation.parser import ParseError, parse_side
 from .context import Definition, Scope
 from .patterns import names_in
@@ -28,6 +28,7 @@ class ClaimReading:
     sides: list[SideReading]
     definition: Definition | None = None
     vector_names: set[str] = field(default_factory=set)
+    implicit_functions: dict[str, str] = field(default_factory=dict)
     issues: list[ParseIssue] = field(default_factory=list)
 
 
@@ -52,6 +53,11 @@ def vector_names(nodes: list[Node], scope: Scope) -> set[str]:
             inner = item.operand
             if isinstance(inner, Name) and inner.base != "1":
                 found.add(Name(inner.start, inner.base, inner.subscript, inner.layer).key())
+        if isinstance(item, Product):
+            # In x^T w, the factor after a transposed vector is a vector too.
+            for (_, left), (operator, right) in zip(item.factors, item.factors[1:]):
+                if isinstance(left, Transpose) and isinstance(left.operand, Name) and isinstance(right, Name) and operator in ("", "cdot"):
+                    found.add(Name(right.start, right.base, right.subscript, right.layer).key())
         if isinstance(item, Name) and item.is_vector and item.base != "1":
             found.add(Name(item.start, item.base, item.subscript, item.layer).key())
         if isinstance(item, Node):
@@ -64,6 +70,57 @@ def vector_names(nodes: list[Node], scope: Scope) -> set[str]:
     for node in nodes:
         visit(node)
     return found | {name for name in scope.shapes}
+
+
+def implicit_functions(nodes: list[Node], scope: Scope) -> dict[str, str]:
+    """Arbitrary functions written without arguments: primed (u') or under a gradient (\\nabla f).
+
+    A primed name is a function of one variable; a name under a gradient, a function of a vector.
+    """
+    from ..notation.ast import Gradient, Jacobian, Prime
+    from ..notation.parser import FUNCTION_LETTERS
+
+    found: dict[str, str] = {}
+
+    def bare_names(item: object) -> list[Name]:
+        names = []
+        if isinstance(item, Apply):
+            return names
+        if isinstance(item, Name):
+            return [item]
+        if isinstance(item, Node):
+            for value in vars(item).values():
+                names.extend(bare_names(value))
+        elif isinstance(item, (list, tuple)):
+            for element in item:
+                names.extend(bare_names(element))
+        return names
+
+    def eligible(name: Name) -> bool:
+        definition = scope.definitions.get(name.key())
+        return name.base in FUNCTION_LETTERS and not name.is_vector and not name.layer and (definition is None)
+
+    def visit(item: object) -> None:
+        if isinstance(item, Prime) and isinstance(item.operand, Name) and eligible(item.operand):
+            found.setdefault(item.operand.key(), "scalar")
+        if isinstance(item, Prime) and not isinstance(item.operand, (Name, Apply)):
+            for name in bare_names(item.operand):
+                if eligible(name):
+                    found.setdefault(name.key(), "scalar")
+        if isinstance(item, (Gradient, Jacobian)):
+            for name in bare_names(item.operand):
+                if eligible(name):
+                    found[name.key()] = "vector"
+        if isinstance(item, Node):
+            for value in vars(item).values():
+                visit(value)
+        elif isinstance(item, (list, tuple)):
+            for element in item:
+                visit(element)
+
+    for node in nodes:
+        visit(node)
+    return found
 
 
 def read_claim(claim: Claim, scope: Scope) -> ClaimReading:
@@ -87,7 +144,7 @@ def read_claim(claim: Claim, scope: Scope) -> ClaimReading:
         issues.extend(parsed.issues)
 
     nodes = [reading.parsed.node for reading in readings if reading.parsed is not None]
-    reading = ClaimReading(claim, readings, vector_names=vector_names(nodes, scope), issues=issues)
+    reading = ClaimReading(claim, readings, vector_names=vector_names(nodes, scope), implicit_functions=implicit_functions(nodes, scope), issues=issues)
 
     first = readings[0].parsed
     second = readings[1].parsed if len(readings) > 1 else None
