@@ -40,6 +40,16 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("-q", "--quiet", action="store_true", help="print only refuted, unparsed and inconclusive claims and warnings")
     verify.add_argument("--color", choices=["auto", "always", "never"], default="auto", help="colour in the text report (default: auto)")
     verify.add_argument("-v", "--verbose", action="store_true", help="print every step and debug logging")
+
+    derive = commands.add_parser(
+        "derive", help="print the gradient, Jacobian or Hessian of a LaTeX formula",
+        description="Differentiate a LaTeX formula and print the result as LaTeX and as plain text.",
+    )
+    derive.add_argument("kind", choices=["gradient", "jacobian", "hessian"], help="what to compute: gradient (n x 1), jacobian (m x n) or hessian (n x n)")
+    derive.add_argument("formulas", nargs="+", metavar="FORMULA", help="LaTeX formula; for jacobian, a vector (bmatrix) or one formula per component; put -- before a formula that starts with '-'")
+    derive.add_argument("--wrt", metavar="NAMES", help="comma-separated variables in order, e.g. x_1,x_2 (default: every variable, in natural order)")
+    derive.add_argument("--format", choices=["latex", "text", "both"], default="both", help="print LaTeX, plain text or both (default: both)")
+    derive.add_argument("--simplify", action="store_true", help="simplify each entry of the result with SymPy")
     return parser
 
 
@@ -51,6 +61,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     if arguments.command == "verify":
         return _verify(arguments)
+    if arguments.command == "derive":
+        return _derive(arguments)
     parser.error(f"unknown command '{arguments.command}'")
     return EXIT_USAGE
 
@@ -107,6 +119,56 @@ def _verify(arguments: argparse.Namespace) -> int:
     else:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
     return report.exit_status(strict=options.strict)
+
+
+def _split_names(text: str) -> list[str]:
+    """Split ``x_1,x_{2,3}`` at the commas outside braces."""
+    names: list[str] = []
+    current: list[str] = []
+    depth = 0
+    for character in text:
+        if character == "{":
+            depth += 1
+        elif character == "}":
+            depth = max(0, depth - 1)
+        if character == "," and depth == 0:
+            names.append("".join(current).strip())
+            current = []
+        else:
+            current.append(character)
+    names.append("".join(current).strip())
+    return [name for name in names if name]
+
+
+def _derive(arguments: argparse.Namespace) -> int:
+    from .derive import DeriveError, gradient, hessian, jacobian
+
+    wrt = _split_names(arguments.wrt) if arguments.wrt else None
+    if arguments.kind != "jacobian" and len(arguments.formulas) > 1:
+        print(f"symcheck: {arguments.kind} takes one formula, not {len(arguments.formulas)}; quote a formula that contains spaces", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        if arguments.kind == "gradient":
+            result = gradient(arguments.formulas[0], wrt, simplify=arguments.simplify)
+        elif arguments.kind == "hessian":
+            result = hessian(arguments.formulas[0], wrt, simplify=arguments.simplify)
+        else:
+            formulas = arguments.formulas[0] if len(arguments.formulas) == 1 else list(arguments.formulas)
+            result = jacobian(formulas, wrt, simplify=arguments.simplify)
+    except DeriveError as error:
+        print(f"symcheck: {error}", file=sys.stderr)
+        return EXIT_USAGE
+
+    variables = ", ".join(str(variable) for variable in result.variables)
+    if arguments.format == "latex":
+        print(result.latex)
+    elif arguments.format == "text":
+        print(result.text)
+    else:
+        print(f"{arguments.kind} with respect to {variables}")
+        print(f"latex: {result.latex}")
+        print(f"text:  {result.text}")
+    return EXIT_OK
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -9,6 +9,7 @@ the rest of the document is still checked.
 from __future__ import annotations
 
 import logging
+import re
 import zlib
 from typing import Iterator
 
@@ -127,22 +128,22 @@ class Checker:
             result.message = f"{claim.problem_line}:{claim.problem_column}: {claim.problem}"
             return plan
 
-        if claim.kind != "inline":
-            scope.end_paragraph()
+        scope.enter_claim(claim.kind == "inline", claim.paragraph)
         reading = read_claim(claim, scope)
         plan.reading = reading
         result.warnings.extend(ClaimWarning(issue.token.line, issue.token.column, issue.code, issue.message) for issue in reading.issues)
-        first_step = 0
-        if reading.definition is not None:
-            reading.definition.section_level = claim.section_level
-            if claim.kind == "inline" and reading.definition.name in scope.used:
-                # A remark in prose ("if f = v, then ...") about a name the section already uses
-                # as something general: it holds for the rest of its paragraph only.
-                scope.define_locally(reading.definition)
-                result.warnings.append(ClaimWarning(claim.line, claim.column, "local-definition", f"{reading.definition.name} is redefined in prose; the definition holds until the next displayed formula"))
+        for definition in reading.definitions:
+            definition.section_level = claim.section_level
+            if claim.kind == "inline" and not _DEFINING_WORDS.search(claim.lead) and (definition.name in scope.used or definition.name in scope.definitions):
+                # A remark in prose ("if f = v, then ...") about a name the section already uses:
+                # it holds for the rest of its paragraph only.
+                scope.local_paragraph = claim.paragraph
+                scope.define_locally(definition)
+                result.warnings.append(ClaimWarning(claim.line, claim.column, "local-definition", f"{definition.name} is defined in prose here; the definition holds until the next displayed formula"))
             else:
-                scope.definitions[reading.definition.name] = reading.definition
-            first_step = 1
+                scope.local.pop(definition.name, None)
+                scope.definitions[definition.name] = definition
+        first_step = len(reading.definitions)
         scope.used |= _used_names(reading)
 
         budget = directive.budget if directive is not None and directive.budget else self.options.budget
@@ -170,6 +171,13 @@ class Checker:
             context=[side.parsed.node for side in reading.sides if side.parsed is not None],
             lhs_latex=left.side.latex, rhs_latex=right.side.latex,
         )
+
+
+# Words before a formula in prose that make it a definition for the rest of the section.
+_DEFINING_WORDS = re.compile(
+    r"\b(define|defines|let|given|suppose|consider|assume|denote|denotes|where|means that|expressed as|written as)\b",
+    re.IGNORECASE,
+)
 
 
 class _ClaimPlan:
@@ -208,7 +216,7 @@ class _ClaimPlan:
                 outcome.counterexample, outcome.expected, report.seconds,
             ))
             _add_notes(result, report.notes)
-        if reading.definition is not None and not result.steps:
+        if reading.definitions and not result.steps:
             unparsed = [side for side in reading.sides if side.error is not None]
             if unparsed:
                 error = unparsed[0].error
@@ -217,7 +225,7 @@ class _ClaimPlan:
                 result.message = _located(error.token, reading.claim) + error.message
             else:
                 result.verdict = Verdict.DEFINITION
-                result.message = f"defines {reading.definition.name}"
+                result.message = "defines " + ", ".join(definition.name for definition in reading.definitions)
             return result
         result.verdict = worst([step.verdict for step in result.steps])
         result.message = _claim_message(result, reading)
@@ -303,7 +311,7 @@ def _add_notes(result: ClaimResult, notes: list) -> None:
 
 def _claim_message(result: ClaimResult, reading: ClaimReading) -> str:
     steps = result.steps
-    prefix = f"defines {reading.definition.name}; " if reading.definition is not None else ""
+    prefix = "defines " + ", ".join(d.name for d in reading.definitions) + "; " if reading.definitions else ""
     if not steps:
         return prefix + "nothing to check"
     bad = [(number, step) for number, step in enumerate(steps, start=1) if step.verdict is result.verdict]

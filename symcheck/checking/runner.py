@@ -1,12 +1,19 @@
-"""Run step checks in worker processes under the time budget, in request order."""
+"""Run step checks in worker processes under the time budget, in request order.
+
+With ``options.jobs`` above 1 the steps run concurrently in that many workers. Every random
+choice of a step is seeded by its request, so a step's report does not depend on which worker
+ran it or when, and the reports are the same as in a serial run (except when a step is close
+to its time budget, where the machine's load decides whether it finishes).
+Verdicts found in the on-disk cache are returned without running the step again.
+"""
 
 from __future__ import annotations
 
 import logging
-import time
 
 from ..config import Options
-from .budget import TimedOut, Worker
+from .budget import Call, CallResult, TimedOut, WorkerPool
+from .cache import VerdictCache, open_cache
 from .step import StepReport, StepRequest, check_step
 from .strategies import Outcome
 from .verdict import Verdict
@@ -20,24 +27,44 @@ GRACE_SECONDS = 0.5
 class StepRunner:
     """Runs StepRequests and returns their StepReports in the same order."""
 
-    def __init__(self, options: Options) -> None:
+    def __init__(self, options: Options, cache: VerdictCache | None = None) -> None:
         self.options = options
-        self.worker = Worker()
+        self.pool = WorkerPool(max(1, options.jobs))
+        self.cache = cache if cache is not None else open_cache(options)
 
     def run(self, requests: list[StepRequest]) -> list[StepReport]:
-        return [self.run_one(request) for request in requests]
+        """Check every request, taking cached verdicts where there are some."""
+        reports: list[StepReport | None] = [None] * len(requests)
+        keys = self.cache.keys(requests) if self.cache is not None else [None] * len(requests)
+        if self.cache is not None:
+            for index, cached in enumerate(self.cache.lookup(requests, keys)):
+                reports[index] = cached
+
+        missing = [index for index, report in enumerate(reports) if report is None]
+        calls = [Call(check_step, (requests[index],), requests[index].budget + GRACE_SECONDS) for index in missing]
+        results = self.pool.map(calls)
+        for index, result in zip(missing, results):
+            reports[index] = _report(requests[index], result)
+
+        if self.cache is not None:
+            self.cache.store([(requests[index], keys[index], reports[index]) for index in missing])
+        return [report for report in reports if report is not None]
 
     def run_one(self, request: StepRequest) -> StepReport:
-        started = time.monotonic()
-        try:
-            report: StepReport = self.worker.run(check_step, (request,), request.budget + GRACE_SECONDS)
-        except TimedOut:
-            report = StepReport(Outcome(Verdict.INCONCLUSIVE, "timeout", f"timed out after {request.budget:g} s"))
-        except RuntimeError as error:
-            log.warning("checking a step failed: %s", error)
-            report = StepReport(Outcome(Verdict.INCONCLUSIVE, "error", f"checking failed: {error}"))
-        report.seconds = time.monotonic() - started
-        return report
+        return self.run([request])[0]
 
     def close(self) -> None:
-        self.worker.close()
+        self.pool.close()
+
+
+def _report(request: StepRequest, result: CallResult) -> StepReport:
+    """Turn one worker result into a StepReport; a timeout or a failure is inconclusive."""
+    if isinstance(result.error, TimedOut):
+        report = StepReport(Outcome(Verdict.INCONCLUSIVE, "timeout", f"timed out after {request.budget:g} s"))
+    elif result.error is not None:
+        log.warning("checking a step failed: %s", result.error)
+        report = StepReport(Outcome(Verdict.INCONCLUSIVE, "error", f"checking failed: {result.error}"))
+    else:
+        report = result.value
+    report.seconds = result.seconds
+    return report

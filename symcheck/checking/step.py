@@ -8,13 +8,16 @@ import itertools
 import time
 from dataclasses import dataclass, field
 
-from ..notation.ast import Node
+import sympy
+from sympy.core.function import AppliedUndef
+
+from ..notation.ast import Group, Name, Node
 from ..semantics.context import Scope
 from ..semantics.interpret import Interpreter, Note
 from ..semantics.leaves import symbol
 from ..semantics.patterns import resolve_sizes
 from ..semantics.values import InterpretError, Value
-from .strategies import Outcome, derived_latex, numeric, shapes, structural, symbolic
+from .strategies import Outcome, derived_latex, numeric, shapes, structural, symbolic, transposed
 from .verdict import Verdict
 
 # Shares of the step's time budget.
@@ -78,6 +81,12 @@ def _interpret(request: StepRequest, sizes: dict[str, int] | None) -> tuple[Valu
 
 
 def _decide(lhs: Value, rhs: Value, seed: int, seconds: float, want_expected: bool) -> Outcome:
+    if transposed(lhs, rhs):
+        # [a, b] against a column: compare the entries, but never call a row equal to a column.
+        outcome = _decide(lhs, sympy.ImmutableMatrix(rhs).T, seed, seconds, want_expected)  # type: ignore[arg-type]
+        if outcome.verdict in (Verdict.PROVED, Verdict.NUMERIC):
+            return Outcome(Verdict.INCONCLUSIVE, "shape", f"one side is a row and the other a column; their entries agree ({outcome.method})")
+        return outcome
     started = time.monotonic()
     for strategy in (shapes, structural):
         outcome = strategy(lhs, rhs)
@@ -91,6 +100,31 @@ def _decide(lhs: Value, rhs: Value, seed: int, seconds: float, want_expected: bo
     if outcome.verdict is Verdict.REFUTED and want_expected:
         outcome.expected = derived_latex(lhs, max(0.05, seconds - (time.monotonic() - started)))
     return outcome
+
+
+def _naming(request: StepRequest, lhs: Value, rhs: Value) -> Outcome | None:
+    """Recognise a step that names something rather than states an equation.
+
+    ``f_{x_i} = f_i`` or ``y = f(u)`` with y, f undefined: a side that is a lone undefined
+    symbol, or an arbitrary function that only one side mentions. Such a step is notation, so
+    it is never refuted.
+    """
+    pairs = ((request.lhs, lhs, rhs), (request.rhs, rhs, lhs))
+    for node, value, other in pairs:
+        while isinstance(node, Group):
+            node = node.body
+        if isinstance(value, sympy.Symbol) and isinstance(node, Name) and value not in other.free_symbols:  # type: ignore[union-attr]
+            return Outcome(Verdict.INCONCLUSIVE, "notation", f"{node.key()} is not defined in the document, so this step names it rather than states an equation")
+        if isinstance(value, AppliedUndef):
+            other_functions = {applied.func for applied in other.atoms(AppliedUndef)}  # type: ignore[union-attr]
+            if value.func not in other_functions:
+                return Outcome(Verdict.INCONCLUSIVE, "notation", f"the arbitrary function {value.func} appears on one side only, so this step defines it rather than states an equation")
+    left_functions = {applied.func for applied in lhs.atoms(AppliedUndef)}  # type: ignore[union-attr]
+    right_functions = {applied.func for applied in rhs.atoms(AppliedUndef)}  # type: ignore[union-attr]
+    if bool(left_functions) != bool(right_functions):
+        names = ", ".join(sorted(str(function) for function in left_functions | right_functions))
+        return Outcome(Verdict.INCONCLUSIVE, "notation", f"only one side involves the arbitrary function {names}: this is a condition on it, not an identity")
+    return None
 
 
 def _size_plans(names: set[str], sizes: tuple[int, ...]) -> list[dict[str, int]]:
@@ -119,7 +153,7 @@ def check_step(request: StepRequest) -> StepReport:
         if error.kind != "needs-size":
             return _error_report(error)
     else:
-        outcome = _decide(lhs, rhs, request.seed, request.budget, True)
+        outcome = _naming(request, lhs, rhs) or _decide(lhs, rhs, request.seed, request.budget, True)
         return StepReport(outcome, interpreter.notes)
 
     # A general claim: find its sizes, then decide it at each.
@@ -149,7 +183,7 @@ def check_step(request: StepRequest) -> StepReport:
                 report.notes = notes
                 return report
             return StepReport(report.outcome, notes, error.line, error.column)
-        outcome = _decide(lhs, rhs, request.seed + index, share, True)
+        outcome = _naming(request, lhs, rhs) or _decide(lhs, rhs, request.seed + index, share, True)
         if outcome.verdict is Verdict.REFUTED:
             _attach_size(outcome, plan)
             return StepReport(outcome, notes)

@@ -57,9 +57,19 @@ def shapes(lhs: Value, rhs: Value) -> Outcome | None:
     right_shape = rhs.shape if is_matrix(rhs) else None  # type: ignore[union-attr]
     if left_shape == right_shape:
         return None
+    if left_shape is not None and right_shape is not None and left_shape[::-1] == right_shape and 1 in left_shape:
+        return None  # a row against a column: decided by transposed(), after the entries are compared
     message = f"the left side is {shape_text(lhs)} but the right side is {shape_text(rhs)}"
     counterexample = Counterexample({}, shape_text(lhs), shape_text(rhs))
     return Outcome(Verdict.REFUTED, "shape", message, counterexample)
+
+
+def transposed(lhs: Value, rhs: Value) -> bool:
+    """Whether one side is a row and the other the column of the same length."""
+    lhs, rhs = as_scalar(lhs), as_scalar(rhs)
+    if not (is_matrix(lhs) and is_matrix(rhs)):
+        return False
+    return lhs.shape != rhs.shape and lhs.shape[::-1] == rhs.shape and 1 in lhs.shape  # type: ignore[union-attr]
 
 
 def _doit(value: Value) -> Value:

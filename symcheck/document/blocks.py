@@ -17,6 +17,8 @@ class FormulaBlock:
     section: str = ""  # text of the heading the block sits under
     section_id: int = 0  # increases at every heading; definitions are scoped by it
     section_level: int = 0  # level of that heading (1 for "#"), 0 before the first heading
+    paragraph: int = 0  # first line of the paragraph that holds inline math; 0 for displays
+    lead: str = ""  # the words of the sentence before inline math, such as "Define"
 
     def position(self, offset: int) -> tuple[int, int]:
         """Return the 1-based (line, column) in the file of character ``offset`` of ``latex``."""

@@ -21,6 +21,11 @@ OTHER_RELATIONS = {
     "\\propto", "\\rightarrow", "\\to", "\\Rightarrow", "\\implies", "\\iff", "\\in", "\\mapsto",
     "\\leftarrow", "\\gets", "\\subset", "\\subseteq", "\\cong", "\\simeq", "\\ll", "\\gg", ":=",
 }
+INDEX_LETTERS = {"i", "j", "k", "l", "m", "n", "p", "q", "r", "s", "t"}
+# Top-level separators between independent statements in one formula.
+STATEMENT_SEPARATORS = {",", ";", "\\rightarrow", "\\Rightarrow", "\\implies", "\\\\"}
+# Words in \text{...} that join two statements: "a = b \text{ and } c = d".
+CONNECTING_WORDS = {"and", "or", "for", "if", "where", "so", "then", "with", "when", "since", "because", "hence", "thus", "i.e.", "e.g.", "and so", "for all", "for any", "while"}
 ANNOTATION_COMMANDS = {"\\text", "\\textrm", "\\mbox", "\\textbf", "\\textit", "\\mathrm", "\\tag", "\\label"}
 
 
@@ -54,6 +59,8 @@ class Claim:
     section_id: int
     section_level: int = 0
     kind: str = "display"  # "inline" for math in prose, else "display" or "fence"
+    paragraph: int = 0  # first line of the prose paragraph of inline math
+    lead: str = ""  # the words before inline math in its sentence
     conditions: list[Side] = field(default_factory=list)
     other_relation: str = ""  # a relation other than '=' found in the chain, if any
     problem: str = ""  # a structural problem that makes the claim unparsable
@@ -158,6 +165,10 @@ def _environment_rows(tokens: list[Token]) -> list[list[Token]] | None:
     rows = [part for part, _ in _top_level_split(body, {"\\\\"})]
     cleaned = []
     for row in rows:
+        # Text after a second alignment point (a && b) is a remark, such as "for n != 0".
+        ampersands = [index for index, token in enumerate(row) if token.is_symbol("&")]
+        if len(ampersands) >= 2:
+            row = row[: ampersands[1]]
         kept = _drop_annotations([token for token in row if not token.is_symbol("&")])
         if _significant(kept):
             cleaned.append(kept)
@@ -245,6 +256,24 @@ def _skip_group(tokens: list[Token], index: int) -> int:
     return index
 
 
+def _drop_text_groups(tokens: list[Token]) -> list[Token]:
+    """Turn ``\\text{ and }`` and other prose between statements into a ';' separator."""
+    result: list[Token] = []
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        if token.kind == "command" and token.text in ("\\text", "\\textrm", "\\mbox"):
+            end = _skip_group(tokens, index + 1)
+            words = "".join(t.text if t.kind != "space" else " " for t in tokens[index + 1 : end]).strip("{} ").lower()
+            if words in CONNECTING_WORDS or " " in words:
+                result.append(Token("symbol", ";", token.line, token.column))
+                index = end
+                continue
+        result.append(token)
+        index += 1
+    return result
+
+
 def _is_condition(tokens: list[Token]) -> bool:
     """Whether a comma-separated part reads as a side condition such as ``i = j`` or ``x > 0``."""
     significant = _significant(tokens)
@@ -255,9 +284,9 @@ def _is_condition(tokens: list[Token]) -> bool:
         return False
     if any(_token_key(token) in OTHER_RELATIONS for token in relations):
         return True
-    # "i = j", "i = 1": both sides are at most a short index expression.
+    # "i = j", "i = 1": both sides are an index letter or a number.
     sides = [part for part, _ in _top_level_split(significant, {"="})]
-    return all(0 < len(side) <= 3 and all(t.kind in ("letter", "number", "symbol") for t in side) for side in sides)
+    return all(len(side) == 1 and (side[0].kind == "number" or side[0].text in INDEX_LETTERS) for side in sides)
 
 
 def split_claims(tokens: list[Token], blocks: list[FormulaBlock]) -> list[Claim]:
@@ -294,21 +323,25 @@ def _strip_punctuation(tokens: list[Token]) -> list[Token]:
 
 
 def _split_row(tokens: list[Token], block: FormulaBlock) -> list[Claim]:
-    parts = [_trim(part) for part, _ in _top_level_split(tokens, {","})]
+    pieces = [(_trim(part), separator) for part, separator in _top_level_split(_drop_text_groups(tokens), STATEMENT_SEPARATORS)]
     claims: list[Claim] = []
     pending: list[Token] = []
-    for part in parts:
-        has_equals = any(kind[0] for kind in [(True,)] if any(t.is_symbol("=") for t in part))
-        if claims and _is_condition(part):
+    for index, (part, separator) in enumerate(pieces):
+        if not part:
+            continue
+        after_comma = index > 0 and pieces[index - 1][1] is not None and pieces[index - 1][1].is_symbol(",")  # type: ignore[union-attr]
+        if claims and after_comma and _is_condition(part):
             claims[-1].conditions.append(Side(part, render(part)))
             continue
-        if not has_equals:
-            # Not a chain: a tuple like "(x_i, y_i)" or the rest of an argument list.
-            pending = pending + ([Token("symbol", ",", part[0].line, part[0].column)] if pending and part else []) + part
+        if not any(token.is_symbol("=") for token in part):
+            # Not a chain: a tuple such as "(x_i, y_i)" or an expression before an arrow.
+            pending = pending + [Token("symbol", ",", part[0].line, part[0].column)] + part if pending else part
+            if separator is None or not separator.is_symbol(","):
+                pending = []
             continue
-        if pending:
+        if pending and after_comma:
             part = pending + [Token("symbol", ",", part[0].line, part[0].column)] + part
-            pending = []
+        pending = []
         claim = _make_claim(part, block)
         if claim is not None:
             claims.append(claim)
@@ -332,6 +365,8 @@ def _make_claim(tokens: list[Token], block: FormulaBlock) -> Claim | None:
         section_id=block.section_id,
         section_level=block.section_level,
         kind=block.kind,
+        paragraph=block.paragraph,
+        lead=block.lead,
     )
     for side in sides:
         for token in side.tokens:

@@ -57,6 +57,8 @@ class _Reader:
         self.section = ""
         self.section_id = 0
         self.section_level = 0
+        self._paragraph = 0
+        self._lead = ""
 
     def walk(self, tokens: list[Token], line_offset: int, depth: int) -> None:
         heading_level = 0
@@ -80,7 +82,7 @@ class _Reader:
             elif token.type == "inline" and token.children is not None and first is not None:
                 self._inline(token, first)
 
-    def _add_block(self, latex: str, line_index: int, kind: str, column: int = 1) -> None:
+    def _add_block(self, latex: str, line_index: int, kind: str, column: int = 1, paragraph: int = 0) -> None:
         if not latex.strip():
             return
         self.items.append(
@@ -93,6 +95,8 @@ class _Reader:
                 section=self.section,
                 section_id=self.section_id,
                 section_level=self.section_level,
+                paragraph=paragraph,
+                lead=self._lead if paragraph else "",
             )
         )
 
@@ -125,12 +129,17 @@ class _Reader:
     def _inline(self, token: Token, first: int) -> None:
         last = token.map[1] if token.map else first + 1
         cursor = (first, 0)
+        self._paragraph = first + 1
+        self._lead = ""
         for child in token.children or []:
             if child.type in ("math_inline", "math_inline_double", "math_single", "math_double"):
                 # Math inside running text is "inline" even between $$ signs: it is part of a sentence.
                 cursor = self._add_inline(child.content, child.markup, "inline", cursor, last)
+                self._lead += " " + child.content
             elif child.type == "text":
+                self._lead = re.split(r"[.!?:;]\s", self._lead + child.content)[-1][-80:]
                 for match in _BRACKET_MATH.finditer(child.content):
+                    self._lead = re.split(r"[.!?:;]\s", child.content[: match.start()])[-1][-80:]
                     latex = match.group(1) if match.group(1) is not None else match.group(2)
                     cursor = self._add_inline(latex, "", "inline", cursor, last)
 
@@ -148,10 +157,10 @@ class _Reader:
         else:
             shift = len(markup)
         if located is None:
-            self._add_block(latex, cursor[0], kind)
+            self._add_block(latex, cursor[0], kind, paragraph=self._paragraph)
             return cursor
         line, column = located[0], located[1] + shift
-        self._add_block(latex, line, kind, column + 1)
+        self._add_block(latex, line, kind, column + 1, paragraph=self._paragraph)
         return line, column + len(latex)
 
     def _html_block(self, token: Token, first: int, depth: int) -> None:

@@ -34,7 +34,7 @@ class Activation:
     function: Callable[[Array], Array]
     derivative: Callable[[Array], Array]  # d sigma / dz, evaluated at the pre-activation z
     symbolic: Callable[[sympy.Expr], sympy.Expr]
-    # A derivative fixed by convention; None means sympy.diff derives it from ``symbolic``.
+    # A derivative fixed by convention. With None, sympy.diff derives it from ``symbolic``.
     symbolic_derivative: Callable[[sympy.Expr], sympy.Expr] | None = None
     kinks: tuple[float, ...] = ()
 
@@ -67,7 +67,7 @@ def _relu_symbolic_derivative(z: sympy.Expr) -> sympy.Expr:
 
 
 def _sigmoid(z: Array) -> Array:
-    # exp(-|z|) never overflows, and each branch avoids cancellation on its own side of 0.
+    # exp(-|z|) is at most 1, so it cannot overflow, and each branch avoids cancellation on its side of 0.
     decay = np.exp(-np.abs(z))
     result: Array = np.where(z >= 0, 1 / (1 + decay), decay / (1 + decay))
     return result.astype(z.dtype, copy=False)

@@ -31,7 +31,7 @@ class Cost(ABC):
 
     @abstractmethod
     def symbolic(self, outputs: Sequence[Sequence[sympy.Expr]], targets: Sequence[Sequence[sympy.Expr]]) -> sympy.Expr:
-        """Return the cost as a SymPy expression; ``outputs[i][j]`` is component j of example i."""
+        """Return the cost as a SymPy expression, where ``outputs[i][j]`` is component j of example i."""
 
 
 class MeanSquaredError(Cost):
@@ -53,7 +53,7 @@ class MeanSquaredError(Cost):
         return (output - target) / output.dtype.type(count)
 
     def symbolic(self, outputs: Sequence[Sequence[sympy.Expr]], targets: Sequence[Sequence[sympy.Expr]]) -> sympy.Expr:
-        """Return C as a SymPy expression; ``outputs[i][j]`` is component j of example i."""
+        """Return C as a SymPy expression, where ``outputs[i][j]`` is component j of example i."""
         count = len(outputs)
         total = sympy.Add(
             *[
@@ -69,7 +69,7 @@ COSTS: dict[str, Cost] = {"mse": MeanSquaredError()}
 
 
 def get_cost(cost: str | Cost) -> Cost:
-    """Return the cost named ``cost`` (a Cost is returned unchanged); raise ValueError if unknown."""
+    """Return the cost named ``cost``, or raise ValueError if unknown. A Cost is returned unchanged."""
     if isinstance(cost, Cost):
         return cost
     try:

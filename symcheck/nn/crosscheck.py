@@ -7,7 +7,7 @@ network's dtype. A document reader can describe the network with a ``NetworkSpec
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,7 +26,7 @@ from symcheck.nn.gradcheck import (
     settings_for,
 )
 from symcheck.nn.layers import Dense
-from symcheck.nn.network import Network, NetworkSpec
+from symcheck.nn.network import Network, NetworkSpec, Parameter
 from symcheck.nn.symbolic import derive_network_gradient
 
 SYMBOLIC_BACKPROP = "symbolic vs backprop"
@@ -42,7 +42,7 @@ MAX_POINT_DRAWS = 20
 class CrosscheckResult:
     """The three pairwise comparisons of a cross-check, worst case over all sample points.
 
-    ``checks[pair]`` holds one ParameterCheck per parameter (W^1, b^1, ..., W^L, b^L) for
+    ``checks[pair]`` contains one ParameterCheck per parameter (W^1, b^1, ..., W^L, b^L) for
     each pair in ``PAIRS``. ``spec`` is None when the network uses an unregistered activation.
     """
 
@@ -55,6 +55,7 @@ class CrosscheckResult:
     checks: dict[str, list[ParameterCheck]]
     redrawn_examples: int = 0  # examples whose inputs were redrawn away from kinks
     redrawn_points: int = 0  # points drawn again because a stencil still crossed a kink
+    # Time of the derivation, which may come from an earlier call because derivations are cached.
     derive_seconds: float = 0.0
     lambdify_seconds: float = 0.0
     seed: int | None = None
@@ -176,6 +177,7 @@ def crosscheck_network(
     seed: int | None = 0,
     batch_size: int = 2,
     points: int = 2,
+    settings: FiniteDifferenceSettings | None = None,
 ) -> CrosscheckResult:
     """Compare symbolic, backpropagation and finite-difference gradients of a network's cost.
 
@@ -183,13 +185,15 @@ def crosscheck_network(
     them) or from ``sizes``, ``activations`` (one name, or one per layer), ``convention`` and
     ``cost``. A NetworkSpec draws fresh parameters at every point. A given network keeps its
     own parameters, and only its inputs and targets are drawn. Inputs and targets come from
-    N(0, 1). Examples near a kink are redrawn as ``gradcheck`` does, and a spec point whose
-    stencils still cross a kink is drawn again. ``dtype`` defaults to the given network's
+    N(0, 1). Examples near a kink are redrawn as ``gradcheck`` does. A spec point whose
+    stencils still cross a kink is drawn again, while on a given network such entries are
+    reported as kink entries and fail the check. ``dtype`` defaults to the given network's
     dtype, else float64. A given network and a different ``dtype`` raise ValueError.
 
     The symbolic gradient is derived for ``batch_size`` examples and evaluated in float64.
     Backpropagation and finite differences run in ``dtype``, and every pair is compared
-    with that dtype's tolerances. ``seed`` makes the draws reproducible.
+    with ``settings``, by default the row of ``SETTINGS`` for that dtype. ``seed`` makes
+    the draws reproducible.
     """
     if points < 1:
         raise ValueError(f"points must be at least 1, got {points}")
@@ -200,67 +204,32 @@ def crosscheck_network(
             raise ValueError(f"dtype {resolve_dtype(dtype)} differs from the network's dtype {resolved}")
     else:
         resolved = resolve_dtype(np.float64 if dtype is None else dtype)
-    settings = settings_for(resolved)
+    settings = settings or settings_for(resolved)
     rng = np.random.default_rng(seed)
 
-    template = fixed_network if fixed_network is not None else spec.build(resolved, rng)  # type: ignore[union-attr]
+    def make_network() -> Network:
+        if fixed_network is not None:
+            return fixed_network
+        assert spec is not None  # _resolve_network returns a spec when it returns no network
+        return spec.build(resolved, rng)
+
+    template = make_network()
     gradient = derive_network_gradient(template, batch_size)
-    samples: list[_Point] = []
+    samples = []
     redrawn_examples = 0
     redrawn_points = 0
     for _ in range(points):
-        for draw in range(MAX_POINT_DRAWS):
-            network = fixed_network if fixed_network is not None else spec.build(resolved, rng)  # type: ignore[union-attr]
-            inputs = rng.standard_normal(batch_shape(network.sizes[0], batch_size, network.convention))
-            targets = rng.standard_normal(batch_shape(network.sizes[-1], batch_size, network.convention))
-            try:
-                moved, redrawn = move_from_kinks(network, inputs, settings.kink_margin, rng)
-            except KinkError:
-                if fixed_network is not None or draw == MAX_POINT_DRAWS - 1:
-                    raise
-                redrawn_points += 1
-                continue
-            target_array = targets.astype(resolved)
-            finite = finite_difference_gradients(network, moved, target_array, settings.step)
-            crossed = any(mask.any() for mask in finite.kink_masks)
-            if crossed and fixed_network is None and draw < MAX_POINT_DRAWS - 1:
-                redrawn_points += 1
-                continue
-            redrawn_examples += len(redrawn)
-            samples.append(
-                _Point(
-                    parameters=[parameter.array.copy() for parameter in network.parameters()],
-                    inputs=moved,
-                    targets=target_array,
-                    backprop=network.parameter_gradients(moved, target_array),
-                    finite=finite.gradients,
-                    kink_masks=finite.kink_masks,
-                )
-            )
-            break
+        point, examples, retries = _sample_point(make_network, fixed_network is not None, batch_size, settings, rng)
+        samples.append(point)
+        redrawn_examples += examples
+        redrawn_points += retries
 
     symbolic = gradient.evaluate_points([(point.parameters, point.inputs, point.targets) for point in samples])
     parameters = template.parameters()
     per_pair: dict[str, list[list[ParameterCheck]]] = {pair: [] for pair in PAIRS}
     for number, (point, symbolic_gradient) in enumerate(zip(samples, symbolic)):
-        per_pair[SYMBOLIC_BACKPROP].append(
-            compare_gradients(
-                symbolic_gradient, point.backprop, parameters, settings,
-                reference_label="symbolic", candidate_label="backprop", point=number,
-            )
-        )
-        per_pair[BACKPROP_FINITE].append(
-            compare_gradients(
-                point.finite, point.backprop, parameters, settings, kink_masks=point.kink_masks,
-                reference_label="finite differences", candidate_label="backprop", point=number,
-            )
-        )
-        per_pair[SYMBOLIC_FINITE].append(
-            compare_gradients(
-                point.finite, symbolic_gradient, parameters, settings, kink_masks=point.kink_masks,
-                reference_label="finite differences", candidate_label="symbolic", point=number,
-            )
-        )
+        for pair, checks in _compare_point(point, symbolic_gradient, parameters, settings, number).items():
+            per_pair[pair].append(checks)
 
     return CrosscheckResult(
         architecture=_describe(template),
@@ -276,3 +245,72 @@ def crosscheck_network(
         lambdify_seconds=gradient.lambdify_seconds,
         seed=seed,
     )
+
+
+def _sample_point(
+    make_network: Callable[[], Network],
+    fixed: bool,
+    batch_size: int,
+    settings: FiniteDifferenceSettings,
+    rng: np.random.Generator,
+) -> tuple[_Point, int, int]:
+    """Draw one point and compute backprop and finite differences there.
+
+    Returns the point, the number of examples redrawn away from kinks and the number of
+    points drawn again. A ``fixed`` network is never redrawn, so its KinkError propagates
+    and its kink-crossing entries stay in the point.
+    """
+    retries = 0
+    for draw in range(MAX_POINT_DRAWS):
+        last_draw = draw == MAX_POINT_DRAWS - 1
+        network = make_network()
+        dtype = network.dtype
+        inputs = rng.standard_normal(batch_shape(network.sizes[0], batch_size, network.convention))
+        targets = rng.standard_normal(batch_shape(network.sizes[-1], batch_size, network.convention)).astype(dtype)
+        try:
+            moved, redrawn = move_from_kinks(network, inputs, settings.kink_margin, rng)
+        except KinkError:
+            if fixed or last_draw:
+                raise
+            retries += 1
+            continue
+
+        finite = finite_difference_gradients(network, moved, targets, settings.step)
+        crossed = any(mask.any() for mask in finite.kink_masks)
+        if crossed and not fixed and not last_draw:
+            retries += 1
+            continue
+
+        point = _Point(
+            parameters=[parameter.array.copy() for parameter in network.parameters()],
+            inputs=moved,
+            targets=targets,
+            backprop=network.parameter_gradients(moved, targets),
+            finite=finite.gradients,
+            kink_masks=finite.kink_masks,
+        )
+        return point, len(redrawn), retries
+    raise AssertionError("unreachable: the last draw returns or raises")
+
+
+def _compare_point(
+    point: _Point,
+    symbolic: list[Array],
+    parameters: list[Parameter],
+    settings: FiniteDifferenceSettings,
+    number: int,
+) -> dict[str, list[ParameterCheck]]:
+    return {
+        SYMBOLIC_BACKPROP: compare_gradients(
+            symbolic, point.backprop, parameters, settings,
+            reference_label="symbolic", candidate_label="backprop", point=number,
+        ),
+        BACKPROP_FINITE: compare_gradients(
+            point.finite, point.backprop, parameters, settings, kink_masks=point.kink_masks,
+            reference_label="finite differences", candidate_label="backprop", point=number,
+        ),
+        SYMBOLIC_FINITE: compare_gradients(
+            point.finite, symbolic, parameters, settings, kink_masks=point.kink_masks,
+            reference_label="finite differences", candidate_label="symbolic", point=number,
+        ),
+    }

@@ -87,8 +87,8 @@ class Dense:
         self.convention = check_convention(convention)
         self.index = index
         if dtype is None:
-            given = np.asarray(weights).dtype if weights is not None else np.dtype(np.float64)
-            dtype = given if np.issubdtype(given, np.floating) else np.float64
+            weights_dtype = np.asarray(weights).dtype if weights is not None else np.dtype(np.float64)
+            dtype = weights_dtype if np.issubdtype(weights_dtype, np.floating) else np.float64
         self.dtype = resolve_dtype(dtype)
 
         generator = _default_rng(rng)
@@ -200,7 +200,10 @@ class Dense:
         return LayerGradient(weights_gradient, biases_gradient), input_gradient
 
     def weight_component(self, index: tuple[int, ...]) -> str:
-        """Return the symbol name of the weight at 0-based ``index`` of ``weights``, e.g. ``w^{2}_{13}``."""
+        """Return the symbol name of the weight at 0-based ``index`` of ``weights``, e.g. ``w^{2}_{13}``.
+
+        An unnumbered layer is named as layer 1.
+        """
         row, column = index
         unit, source = (row, column) if self.convention == "column" else (column, row)
         separate = max(self.in_size, self.out_size) >= 10

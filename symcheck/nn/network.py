@@ -14,7 +14,7 @@ import numpy as np
 from numpy.typing import ArrayLike, DTypeLike
 
 from symcheck.nn.activations import ACTIVATIONS, Activation, get_activation
-from symcheck.nn.conventions import Array, Convention, check_convention, resolve_dtype
+from symcheck.nn.conventions import Array, Convention, check_convention
 from symcheck.nn.cost import COSTS, Cost, get_cost
 from symcheck.nn.layers import Dense, LayerGradient, ShapeError
 
@@ -24,7 +24,7 @@ class NetworkSpec:
     """The architecture of a network: layer sizes, activations, vector convention and cost.
 
     ``sizes`` lists the widths from the input to the output, ``(n_0, n_1, ..., n_L)``, and
-    ``activations`` holds one activation name per layer, ``L`` in all. A single name is
+    ``activations`` has one activation name per layer, ``L`` in all. A single name is
     repeated for every layer. Lists are stored as tuples. Invalid values raise ValueError.
     """
 
@@ -167,7 +167,7 @@ class Network:
         return tuple(layer.activation for layer in self.layers)
 
     def spec(self) -> NetworkSpec:
-        """Return the architecture; raise ValueError if an activation is not a registered one."""
+        """Return the architecture, or raise ValueError if an activation is not a registered one."""
         names = []
         for layer in self.layers:
             if ACTIVATIONS.get(layer.activation.name) is not layer.activation:

@@ -8,13 +8,15 @@ Every weight ``w^{l}_{jk}``, bias ``b^{l}_{j}``, input ``x^{(i)}_{k}`` and targe
   ``sympy.diff`` gives each local derivative: dC/da^L of the cost, sigma'(z) of each
   activation, and dz/dw, dz/db and dz/da^{l-1} of each layer. The chain rule then combines
   them into ``delta^L = dC/da^L * sigma'(z^L)`` and ``delta^l = sigma'(z^l) * sum_j w^{l+1}_{jk}
-  delta^{l+1}_j``. Every derivative stays small, so a 16-16-16 network takes seconds.
+  delta^{l+1}_j``. Every derivative stays small. A 16-16-16 network took under 3 s to
+  derive and compile on a 2-core machine (see docs/benchmarks.md).
 * ``"jacobian"`` calls ``Matrix([C]).jacobian(parameters)`` on the whole cost. It serves
   as the baseline of ``benchmarks/bench_nn.py`` and grows much faster with the size.
 
-Both results are compiled with ``sympy.lambdify(..., cse=True)`` into NumPy code that
-evaluates in float64. ReLU'(0) is 0 in both derivations: the layer-wise one uses
-``Heaviside(z, 0)`` and the Jacobian differentiates ``Piecewise((z, z > 0), (0, True))``.
+Both results are compiled by ``lambdify_broadcast``, which calls ``sympy.lambdify`` with
+common-subexpression elimination, into NumPy code that evaluates in float64. ReLU'(0) is 0
+in both derivations: the layer-wise one uses ``Heaviside(z, 0)`` and the Jacobian
+differentiates ``Piecewise((z, z > 0), (0, True))``.
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ ExampleVectors = list[list[sympy.Expr]]
 
 def _common_subexpressions(expressions: list[sympy.Expr]) -> tuple[list[tuple[sympy.Symbol, sympy.Expr]], list[sympy.Expr]]:
     # order="none" skips the canonical sort of sympy.cse. That sort counts the nodes of every
-    # subtree without sharing, which took minutes on a 16-16-16 network.
+    # subtree without sharing: on a 10-10-10 network cse took 7.7 s with it and 0.2 s without.
     replacements, reduced = sympy.cse(expressions, order="none")
     return replacements, reduced
 
@@ -85,12 +87,15 @@ def lambdify_broadcast(
     ``(len(expressions), *S)``, with S the broadcast shape of the arguments, and spreads
     each constant over S with ``np.broadcast_to``.
 
-    Arguments whose names are not Python identifiers (``w^{1}_{12}``) are renamed to
-    ``arg0``, ``arg1``, ... before compiling. ``lambdify`` would otherwise substitute a
-    Dummy for each of them throughout all expressions, which is quadratic in the size.
+    Every argument is renamed to ``_symcheck_arg0``, ``_symcheck_arg1``, ... before
+    compiling, because names such as ``w^{1}_{12}`` are not Python identifiers. For such
+    names ``lambdify`` would substitute a Dummy throughout all expressions once per
+    argument, which is quadratic in the size.
     """
-    aliases = [sympy.Symbol(f"arg{position}", **argument.assumptions0) for position, argument in enumerate(arguments)]
+    aliases = [sympy.Symbol(f"_symcheck_arg{position}", **argument.assumptions0) for position, argument in enumerate(arguments)]
     renamed = _rename_symbols(expressions, dict(zip(arguments, aliases)))
+    # use_imps=False skips the search for implemented_function objects, which walks the
+    # expressions as trees; symcheck never uses implemented_function.
     compiled = sympy.lambdify(
         aliases, renamed, modules="numpy", cse=_common_subexpressions if cse else False, use_imps=False
     )
@@ -113,8 +118,8 @@ class NetworkSymbols:
     """The component symbols of a network and a batch of ``batch_size`` examples.
 
     ``weights[l]`` is a Matrix in the storage layout of the convention, so ``weights[l][r, c]``
-    matches ``Dense.weights[r, c]`` (``l`` is 0-based here, the names are 1-based).
-    ``inputs[i][k]`` and ``targets[i][j]`` are component k or j of example i.
+    matches ``Dense.weights[r, c]`` of layer l + 1. List positions are 0-based and symbol
+    names 1-based. ``inputs[i][k]`` and ``targets[i][j]`` are component k or j of example i.
     """
 
     sizes: tuple[int, ...]
@@ -248,64 +253,73 @@ def _activation_derivative(activation: Activation, z: sympy.Expr) -> sympy.Expr:
     return template.xreplace({placeholder: z})
 
 
+def _output_gradient(symbols: NetworkSymbols, outputs: ExampleVectors) -> ExampleVectors:
+    """Return dC/da^L, differentiating the cost with respect to placeholder outputs."""
+    examples = range(symbols.batch_size)
+    units = range(symbols.sizes[-1])
+    placeholders = [[sympy.Dummy(f"q{i}_{j}", real=True) for j in units] for i in examples]
+    cost = symbols.cost.symbolic(placeholders, symbols.targets)
+    substitution = {placeholders[i][j]: outputs[i][j] for i in examples for j in units}
+    return [[sympy.diff(cost, placeholder).xreplace(substitution) for placeholder in row] for row in placeholders]
+
+
+def _layer_backward(
+    symbols: NetworkSymbols, layer: int, forward: SymbolicForward, output_gradient: ExampleVectors
+) -> tuple[list[sympy.Expr], ExampleVectors]:
+    """Return dC/dW and dC/db of the 0-based ``layer`` (parameter order) and dC/da^{l-1}.
+
+    ``output_gradient`` is dC/da^l. The local derivatives of z_j = sum_k w_jk p_k + b_j come
+    from ``sympy.diff`` with placeholders p for a^{l-1}, which are then replaced by the
+    forward expressions of each example. dC/da^{l-1} is empty for the first layer.
+    """
+    examples = range(symbols.batch_size)
+    in_size, out_size = symbols.sizes[layer], symbols.sizes[layer + 1]
+    activation = symbols.activations[layer]
+    z_layer = forward.pre_activations[layer]
+    previous = forward.layer_input(symbols, layer)
+    delta = [
+        [output_gradient[i][unit] * _activation_derivative(activation, z_layer[i][unit]) for unit in range(out_size)]
+        for i in examples
+    ]
+
+    inputs = [sympy.Dummy(f"p{k}", real=True) for k in range(in_size)]
+    local_z = [
+        sympy.Add(*[symbols.weight(layer, unit, k) * inputs[k] for k in range(in_size)], symbols.biases[layer][unit])
+        for unit in range(out_size)
+    ]
+    per_example_inputs = [{inputs[k]: previous[i][k] for k in range(in_size)} for i in examples]
+
+    weight_gradient = {}
+    for unit in range(out_size):
+        for source in range(in_size):
+            weight = symbols.weight(layer, unit, source)
+            local = sympy.diff(local_z[unit], weight)
+            terms = [delta[i][unit] * local.xreplace(per_example_inputs[i]) for i in examples]
+            weight_gradient[weight] = sympy.Add(*terms)
+    bias_gradient = [
+        sympy.Add(*[delta[i][unit] * sympy.diff(local_z[unit], symbols.biases[layer][unit]) for i in examples])
+        for unit in range(out_size)
+    ]
+    parameter_gradient = [weight_gradient[weight] for weight in symbols.weights[layer]] + bias_gradient
+    if layer == 0:
+        return parameter_gradient, []  # the inputs x are data, so dC/dx is not needed
+
+    local_input = [[sympy.diff(local_z[unit], inputs[k]) for k in range(in_size)] for unit in range(out_size)]
+    input_gradient = [
+        [sympy.Add(*[delta[i][unit] * local_input[unit][k] for unit in range(out_size)]) for k in range(in_size)]
+        for i in examples
+    ]
+    return parameter_gradient, input_gradient
+
+
 def layerwise_gradient(symbols: NetworkSymbols) -> list[sympy.Expr]:
     """Derive dC/dtheta for every parameter layer by layer, in ``NetworkSymbols.parameters`` order."""
     forward = symbolic_forward(symbols)
-    examples = range(symbols.batch_size)
-    layer_count = len(symbols.activations)
-
-    # dC/da^L: differentiate the cost with respect to placeholder outputs, then substitute.
-    outputs = forward.activations[-1]
-    placeholders = [[sympy.Dummy(f"q{i}_{j}", real=True) for j in range(len(outputs[0]))] for i in examples]
-    cost = symbols.cost.symbolic(placeholders, symbols.targets)
-    substitution = {placeholders[i][j]: outputs[i][j] for i in examples for j in range(len(outputs[0]))}
-    output_gradient = [
-        [sympy.diff(cost, placeholder).xreplace(substitution) for placeholder in row] for row in placeholders
-    ]
-
+    output_gradient = _output_gradient(symbols, forward.activations[-1])
     gradients: list[list[sympy.Expr]] = []
-    for layer in reversed(range(layer_count)):
-        activation = symbols.activations[layer]
-        z_layer = forward.pre_activations[layer]
-        previous = forward.layer_input(symbols, layer)
-        in_size, out_size = symbols.sizes[layer], symbols.sizes[layer + 1]
-        delta = [
-            [output_gradient[i][unit] * _activation_derivative(activation, z_layer[i][unit]) for unit in range(out_size)]
-            for i in examples
-        ]
-
-        # Local derivatives of z_j = sum_k w_jk p_k + b_j, with p a placeholder for a^{l-1}.
-        inputs = [sympy.Dummy(f"p{k}", real=True) for k in range(in_size)]
-        local_z = [
-            sympy.Add(*[symbols.weight(layer, unit, k) * inputs[k] for k in range(in_size)], symbols.biases[layer][unit])
-            for unit in range(out_size)
-        ]
-        weight_gradient = {}
-        for unit in range(out_size):
-            for source in range(in_size):
-                weight = symbols.weight(layer, unit, source)
-                local = sympy.diff(local_z[unit], weight)
-                weight_gradient[weight] = sympy.Add(
-                    *[
-                        delta[i][unit] * local.xreplace({inputs[k]: previous[i][k] for k in range(in_size)})
-                        for i in examples
-                    ]
-                )
-        bias_gradient = [
-            sympy.Add(
-                *[delta[i][unit] * sympy.diff(local_z[unit], symbols.biases[layer][unit]) for i in examples]
-            )
-            for unit in range(out_size)
-        ]
-        gradients.append([weight_gradient[weight] for weight in symbols.weights[layer]] + bias_gradient)
-
-        if layer > 0:
-            local_input = [[sympy.diff(local_z[unit], inputs[k]) for k in range(in_size)] for unit in range(out_size)]
-            output_gradient = [
-                [sympy.Add(*[delta[i][unit] * local_input[unit][k] for unit in range(out_size)]) for k in range(in_size)]
-                for i in examples
-            ]
-
+    for layer in reversed(range(len(symbols.activations))):
+        parameter_gradient, output_gradient = _layer_backward(symbols, layer, forward, output_gradient)
+        gradients.append(parameter_gradient)
     gradients.reverse()
     return [entry for layer_gradient in gradients for entry in layer_gradient]
 
@@ -405,7 +419,7 @@ def derive_gradient(
 
 
 def derive_network_gradient(network: Network, batch_size: int, method: Method = "layerwise") -> SymbolicGradient:
-    """Derive the gradient for the architecture of ``network``; see ``derive_gradient``."""
+    """Derive the gradient for the architecture of ``network``, as ``derive_gradient`` does."""
     return derive_gradient(network.sizes, network.activations, network.convention, network.cost, batch_size, method)
 
 

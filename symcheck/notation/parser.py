@@ -379,8 +379,51 @@ class Parser:
         if token.text == "J" and self._jacobian_follows():
             operand = self.factor()
             return Jacobian(token, operand)
+        if token.text == "D" and self._operator_d_follows():
+            return self._operator_d(token)
         name = Name(token, token.text)
         return self._maybe_apply(name)
+
+    def _operator_d_follows(self) -> bool:
+        """``Df(x)`` or ``D_x f(x)``: D as the differentiation operator before a function."""
+        index = self.position
+        if index < len(self.tokens) and self.tokens[index].is_symbol("_"):
+            index += 2 if index + 1 < len(self.tokens) and not self.tokens[index + 1].is_symbol("{") else 0
+            if index == self.position:
+                depth = 0
+                for offset, token in enumerate(self.tokens[self.position + 1 :], start=self.position + 1):
+                    depth += 1 if token.is_symbol("{") else -1 if token.is_symbol("}") else 0
+                    if depth == 0:
+                        index = offset + 1
+                        break
+        while index < len(self.tokens) and self.tokens[index].kind == "space":
+            index += 1
+        if index >= len(self.tokens):
+            return False
+        token = self.tokens[index]
+        if not ((token.kind == "letter" or token.kind == "command") and token.text in FUNCTION_LETTERS):
+            return False
+        following = self.tokens[index + 1] if index + 1 < len(self.tokens) else None
+        # Df(x), D_x f(x), D_i f: the operator before a function, applied or bare.
+        return following is None or following.is_symbol("(") or following.kind == "space" or following.is_symbol(",", ".", "=")
+
+    def _operator_d(self, token: Token, partial: bool = False) -> Node:
+        following = self.peek(skip_spaces=False)
+        if following is not None and following.is_symbol("_"):
+            self.position += 1
+            text, tokens = self._script_text()
+            significant = [t for t in tokens if t.kind != "space"]
+            if len(significant) == 1 and significant[0].kind == "letter" and significant[0].text in ("i", "j", "k"):
+                # D_i f: the derivative by the i-th variable, x_i.
+                wrt: Node = Name(significant[0], "x", significant[0].text)
+            else:
+                wrt = self.sub_parse(significant, token, "differentiation variable")
+            operand = self.factor()
+            return Derivative(token, None, wrt, partial=partial, operand=operand)
+        if partial:
+            raise ParseError("'\\partial' without a subscript or a fraction", token)
+        operand = self.factor()
+        return Prime(token, operand, 1)
 
     def _is_differential_here(self) -> bool:
         return False
@@ -419,12 +462,36 @@ class Parser:
         if not isinstance(name_node, Name):
             return name_node
         following = self.peek(skip_spaces=False)
+        if following is not None and following.is_symbol("^") and self._names_function(name_node):
+            # g^2(x): the square of g(x).
+            saved = self.position
+            self.position += 1
+            exponent = self._script_node()
+            after = self.peek(skip_spaces=False)
+            if after is not None and after.is_symbol("("):
+                return Power(name_node.start, Apply(name_node.start, name_node, self._argument_list()), exponent)
+            self.position = saved
+            return name_node
         if following is None or not following.is_symbol("("):
             return name_node
-        if self._names_function(name_node):
+        if self._names_function(name_node) or self._comma_list_follows():
             arguments = self._argument_list()
             return Apply(name_node.start, name_node, arguments)
         return name_node
+
+    def _comma_list_follows(self) -> bool:
+        """Whether the parenthesis ahead holds a comma-separated list, as in x(a, b)."""
+        depth = 0
+        for token in self.tokens[self.position :]:
+            if token.is_symbol("(", "[", "{"):
+                depth += 1
+            elif token.is_symbol(")", "]", "}"):
+                depth -= 1
+                if depth == 0:
+                    return False
+            elif depth == 1 and token.is_symbol(","):
+                return True
+        return False
 
     def postfix_scripts(self, name: Name) -> Node:
         """Attach subscripts and layer superscripts directly written on ``name``."""
@@ -552,6 +619,10 @@ class Parser:
             text, _ = self._script_text()
             return Text(token, text)
         if name in ("\\partial",):
+            self.take()
+            following = self.peek(skip_spaces=False)
+            if following is not None and following.is_symbol("_"):
+                return self._operator_d(token, partial=True)
             raise ParseError("'\\partial' outside a derivative quotient", token)
         if name in ("\\infty",):
             self.take()
@@ -680,8 +751,22 @@ class Parser:
             break
         if self.at_end() or self._at_term_stop():
             raise ParseError("'\\nabla' has nothing to act on", token)
-        operand = self.factor()
+        operand = self.juxtaposed()
         return Gradient(token, operand, wrt, transposed)
+
+    def juxtaposed(self) -> Node:
+        """Factors written side by side, up to an operator: what \\nabla_x x^T A x acts on."""
+        start = self.peek()
+        assert start is not None
+        factors: list[tuple[str, Node]] = [("", self.factor())]
+        while not self._at_term_stop():
+            token = self.peek()
+            if token is None or (token.kind in ("symbol", "command") and token.text in PRODUCT_OPERATORS):
+                break
+            if token.is_command("\\nabla", "\\frac", "\\dfrac", "\\partial") or token.kind == "letter" and token.text in ("J", "D"):
+                break
+            factors.append(("", self.factor()))
+        return factors[0][1] if len(factors) == 1 else Product(start, factors)
 
     def _environment(self) -> Node:
         token = self.take()

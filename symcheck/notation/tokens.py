@@ -17,6 +17,8 @@ LAYOUT_COMMANDS = {
     "\\left", "\\right", "\\bigl", "\\bigr", "\\Bigl", "\\Bigr", "\\big", "\\Big", "\\bigg", "\\Bigg",
     "\\biggl", "\\biggr", "\\middle", "\\nonumber", "\\notag", "\\hfill", "\\enspace",
 }
+# Spacing commands whose braced argument is a length, dropped with the command.
+SPACING_WITH_ARGUMENT = {"\\hspace", "\\vspace", "\\hspace*", "\\kern", "\\mkern", "\\hskip", "\\phantom", "\\hphantom", "\\vphantom"}
 # Layout commands whose braced argument is kept but whose braces must not count as a group.
 TRANSPARENT_WRAPPERS = {"\\displaystyle", "\\textstyle"}
 
@@ -119,6 +121,26 @@ def strip_layout(tokens: list[Token]) -> list[Token]:
     index = 0
     while index < len(tokens):
         token = tokens[index]
+        if token.kind == "command" and token.text in SPACING_WITH_ARGUMENT:
+            following = index + 1
+            while following < len(tokens) and tokens[following].kind == "space":
+                following += 1
+            if following < len(tokens) and tokens[following].is_symbol("{"):
+                level = 0
+                while following < len(tokens):
+                    level += 1 if tokens[following].is_symbol("{") else -1 if tokens[following].is_symbol("}") else 0
+                    following += 1
+                    if level == 0:
+                        break
+            # Wide spaces at the top level separate statements: "a = b \\hspace{1in} c = d".
+            top = depth - len(skip_closing) == 0
+            result.append(Token("symbol", ";", token.line, token.column) if top and token.text in ("\\hspace", "\\hspace*", "\\hskip") else Token("space", " ", token.line, token.column))
+            index = following
+            continue
+        if token.kind == "command" and token.text in ("\\quad", "\\qquad") and depth - len(skip_closing) == 0:
+            result.append(Token("symbol", ";", token.line, token.column))
+            index += 1
+            continue
         if token.kind == "command" and token.text in LAYOUT_COMMANDS:
             if token.text in TRANSPARENT_WRAPPERS:
                 following = index + 1

@@ -20,11 +20,15 @@ from .values import InterpretError, Value, is_matrix
 if TYPE_CHECKING:
     from .interpret import Interpreter
 
+from ..notation.tokens import Token
+
+_ANCHOR = Token("letter", "", 0, 0)
+
 
 def _scalar(interpreter: "Interpreter", node: Node, value: Value, what: str) -> sympy.Expr:
     value = values.as_scalar(value)
     if is_matrix(value):
-        raise interpreter.error(node, f"{what} must be a scalar here, not {values.shape_text(value)}", "shape")
+        raise interpreter.error(node, f"{what} must be a scalar here, not {values.shape_text(value)}", "unsupported")
     return value  # type: ignore[return-value]
 
 
@@ -48,7 +52,7 @@ def _is_function_name(interpreter: "Interpreter", node: Node) -> bool:
         return False
     if node.key() in interpreter.implicit_functions or node.key() in interpreter.applications:
         return True
-    return node.base in FUNCTION_LETTERS and node.base not in ("u", "v", "p", "q") and str(node.key()) not in {str(v) for v in interpreter.variables}
+    return node.base in FUNCTION_LETTERS and node.base not in ("u", "v", "p", "q")
 
 
 def _function_body(interpreter: "Interpreter", node: Name) -> tuple[sympy.Expr, list[sympy.Symbol]]:
@@ -88,28 +92,46 @@ def derivative(interpreter: "Interpreter", node: Derivative) -> Value:
     if _is_function_name(interpreter, wrt_node):
         return _chain_factor(interpreter, node)
 
+    point = _point_definition(interpreter, wrt_node)
+    if point is not None:
+        # d/dx where the document set x = 4: differentiate in x, then evaluate at 4.
+        variable, number = point
+        saved = dict(interpreter.bindings)
+        interpreter.bindings[wrt_node.key()] = variable  # type: ignore[union-attr]
+        try:
+            result = derivative(interpreter, node)
+        finally:
+            interpreter.bindings = saved
+        return result.xreplace({variable: number}) if not is_matrix(result) else sympy.ImmutableMatrix(result.xreplace({variable: number}))  # type: ignore[union-attr]
+
     wrt_value = values.as_scalar(interpreter.value(wrt_node))
     if is_matrix(wrt_value):
         raise interpreter.error(node, "derivatives with respect to a vector are written with \\nabla or J", "unsupported")
 
-    if node.of is None:
+    of = node.of
+    if of is None and isinstance(node.operand, Name) and _is_function_name(interpreter, node.operand):
+        of = node.operand  # the operator form on a bare function: \partial_{x_i} f
+    if of is None:
         assert node.operand is not None
         target: Value = interpreter.value(node.operand)
-    elif isinstance(node.of, Name) and _function_definition(interpreter, node.of) is not None:
-        body, parameters = _function_body(interpreter, node.of)
+    elif isinstance(of, Name) and _function_definition(interpreter, of) is not None:
+        body, parameters = _function_body(interpreter, of)
         target = body
         if isinstance(wrt_value, sympy.Symbol) and wrt_value not in parameters and len(parameters) == 1:
             target = body.xreplace({parameters[0]: wrt_value})
-    elif isinstance(node.of, Name) and _is_function_name(interpreter, node.of) and isinstance(wrt_value, sympy.Symbol):
+        elif isinstance(wrt_value, sympy.Symbol):
+            # df/dx of f(x, y) at the current point: the other parameters take their set values.
+            return _at_point(interpreter, differentiate(interpreter, node, target, wrt_value, node.order), parameters, wrt_value)
+    elif isinstance(of, Name) and _is_function_name(interpreter, of) and isinstance(wrt_value, sympy.Symbol):
         # df/dx with f arbitrary: f at the arguments the claim gives it, else a function of x.
-        arguments = interpreter.applications.get(node.of.key())
-        if node.of.key() in interpreter.implicit_functions:
-            target = interpreter.value(node.of)
+        arguments = interpreter.applications.get(of.key())
+        if of.key() in interpreter.implicit_functions:
+            target = interpreter.value(of)
         else:
-            target = sympy.Function(node.of.key(), real=True)(*(arguments or [wrt_value]))
+            target = sympy.Function(of.key(), real=True)(*(arguments or [wrt_value]))
     else:
-        composed = composition_value(interpreter, node.of)
-        target = composed if composed is not None else interpreter.value(node.of)
+        composed = composition_value(interpreter, of)
+        target = composed if composed is not None else interpreter.value(of)
 
     if isinstance(wrt_value, sympy.Symbol):
         return differentiate(interpreter, node, target, wrt_value, node.order)
@@ -118,6 +140,35 @@ def derivative(interpreter: "Interpreter", node: Derivative) -> Value:
     if is_matrix(target):
         return sympy.ImmutableMatrix(target.applyfunc(lambda entry: derivative_by_expression(interpreter, node, entry, wrt_value)))  # type: ignore[union-attr]
     return derivative_by_expression(interpreter, node, target, wrt_value)  # type: ignore[arg-type]
+
+
+def _at_point(interpreter: "Interpreter", value: Value, parameters: list[sympy.Symbol], keep: sympy.Symbol) -> Value:
+    """Substitute the parameters the document set to numbers (x = 4), except ``keep``."""
+    mapping = {}
+    for parameter in parameters:
+        if parameter == keep:
+            continue
+        point = _point_definition(interpreter, Name(_ANCHOR, str(parameter)))
+        if point is not None:
+            mapping[parameter] = point[1]
+    if not mapping:
+        return value
+    return sympy.ImmutableMatrix(value.xreplace(mapping)) if is_matrix(value) else value.xreplace(mapping)  # type: ignore[union-attr]
+
+
+def _point_definition(interpreter: "Interpreter", node: Node) -> tuple[sympy.Symbol, sympy.Expr] | None:
+    """(x, 4) when ``node`` names a variable the document set to a number, else None."""
+    if not isinstance(node, Name) or node.key() in interpreter.bindings:
+        return None
+    definition = interpreter.scope.definitions.get(node.key())
+    if definition is None or definition.parameters:
+        return None
+    value = values.as_scalar(interpreter.value(node))
+    if is_matrix(value) or not getattr(value, "is_number", False):
+        return None
+    from .leaves import symbol
+
+    return symbol(node.key()), value  # type: ignore[return-value]
 
 
 def _chain_factor(interpreter: "Interpreter", node: Derivative) -> Value:
@@ -297,6 +348,12 @@ def gradient(interpreter: "Interpreter", node: Gradient) -> Value:
     if node.wrt is not None:
         wrt = interpreter.value(node.wrt)
         variables = list(wrt) if is_matrix(wrt) else [wrt]  # type: ignore[arg-type,list-item]
+    value = values.as_scalar(value)
+    if is_matrix(value) and 1 in value.shape:  # type: ignore[union-attr]
+        # The gradient of a vector, as texts in denominator layout write it: the transposed Jacobian.
+        interpreter.note(node, "gradient-of-vector", "read the gradient of a vector as the transposed Jacobian (denominator layout)")
+        jacobian_matrix = sympy.ImmutableMatrix([[sympy.diff(entry, variable) for variable in variables] for entry in value])  # type: ignore[union-attr]
+        return values.as_scalar(jacobian_matrix if node.transposed else jacobian_matrix.T)
     scalar = _scalar(interpreter, node, value, "the function under \\nabla")
     column = sympy.ImmutableMatrix([sympy.diff(scalar, variable) for variable in variables])
     return values.as_scalar(column.T) if node.transposed else column

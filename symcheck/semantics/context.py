@@ -51,6 +51,8 @@ class Scope:
     conditions: list[str] = field(default_factory=list)  # LaTeX of side conditions, e.g. "i = j"
     used: set[str] = field(default_factory=set)  # names the current section's claims have used
     local: dict[str, Definition | None] = field(default_factory=dict)  # prose definitions -> what they shadow
+    local_paragraph: int = 0  # the paragraph that made the prose definitions
+    local_fresh: bool = False  # no displayed formula has followed them yet
 
     def function_names(self) -> set[str]:
         return {name for name, definition in self.definitions.items() if definition.parameters}
@@ -70,6 +72,20 @@ class Scope:
         if definition.name not in self.local:
             self.local[definition.name] = self.definitions.get(definition.name)
         self.definitions[definition.name] = definition
+        self.local_fresh = True
+
+    def enter_claim(self, inline: bool, paragraph: int) -> None:
+        """Expire prose definitions: they hold in their paragraph and the next displayed formula."""
+        if not self.local:
+            self.local_paragraph = paragraph if inline else 0
+            return
+        if inline and paragraph == self.local_paragraph:
+            return
+        if not inline and self.local_fresh:
+            self.local_fresh = False
+            return
+        self.end_paragraph()
+        self.local_paragraph = paragraph if inline else 0
 
     def end_paragraph(self) -> None:
         """Drop the prose definitions and restore what they shadowed."""

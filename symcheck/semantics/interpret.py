@@ -92,8 +92,8 @@ class Interpreter:
             raise self.error(node, f"'{key}' is a function, but it is used here without its arguments", "ambiguous")
         if key in self.implicit_functions:
             return self.implicit_function(node, key)
-        if node.base == "1" and node.accent == "vec":
-            return self._vector_of_ones(node)
+        if node.base in ("0", "1") and node.is_vector:
+            return self._constant_vector(node, int(node.base))
         if self.is_vector(node):
             return self.vector(node)
         if node.subscript or node.layer or node.accent:
@@ -137,6 +137,11 @@ class Interpreter:
             for text in (shape.rows, shape.columns):
                 if not text.isdigit():
                     self.size_symbols.add(text)
+        elif node.accent in ("mathbf", "boldsymbol", "bm") and node.base.isalpha() and node.base.isupper():
+            # A bold capital is a matrix: square, since nothing says otherwise.
+            self.size_symbols.add("n")
+            rows = columns = self.sizes.get("n", 2)
+            self.note(node, "assumed-square", f"{plain.key()} is read as an n x n matrix; declare its shape if it is not square")
         else:
             self.size_symbols.add("n")
             rows, columns = self.sizes.get("n", 2), 1
@@ -155,11 +160,12 @@ class Interpreter:
         component = Name(node.start, base, (node.subscript + index) if node.subscript else index, node.layer)
         return symbol(component.key())
 
-    def _vector_of_ones(self, node: Name) -> Value:
+    def _constant_vector(self, node: Name, entry: int) -> Value:
+        """The vector of zeros or ones, of the size the claim is instantiated at."""
         if self.sizes is None:
-            raise self.error(node, "the vector of ones has an unknown size", "needs-size")
+            raise self.error(node, f"the vector of {'ones' if entry else 'zeros'} has an unknown size", "needs-size")
         self.size_symbols.add("n")
-        return sympy.ImmutableMatrix([1] * self.sizes.get("n", 2))
+        return sympy.ImmutableMatrix([entry] * self.sizes.get("n", 2))
 
     def _indexed(self, node: Name) -> Value | None:
         """Inside a sum over i, ``x_i`` is the i-th component of x."""
@@ -218,6 +224,12 @@ class Interpreter:
         return values.divide(self.value(node.numerator), self.value(node.denominator))
 
     def _power(self, node: Power) -> Value:
+        from ..notation.ast import Apply as ApplyNode
+
+        if isinstance(node.base, ApplyNode) and not node.base.known and isinstance(node.exponent, Number) is False:
+            exponent_node = node.exponent
+            if _is_minus_one(exponent_node):
+                raise self.error(node, f"'{node.base.function.key()}^{{-1}}' is an inverse function, which symcheck does not interpret", "unsupported")
         base = self.value(node.base)
         exponent = self.value(node.exponent)
         _check_exponent_size(self, node, base, exponent)
@@ -319,6 +331,24 @@ class Interpreter:
             self._expanding.discard(definition.name)
             self.bindings, self.vector_names = saved_bindings, saved_vectors
 
+    def _function_components(self, definition: Definition) -> list[Name] | None:
+        """The component functions of ``f = [f_1, ..., f_n]^T``, or None for other values."""
+        from ..notation.ast import Transpose as TransposeNode
+        from ..notation.parser import FUNCTION_LETTERS
+        from .patterns import expand_sequence
+
+        body = definition.body
+        if isinstance(body, TransposeNode):
+            body = body.operand
+        if not isinstance(body, Sequence):
+            return None
+        if not all(isinstance(item, (Name, Ellipsis_)) for item in body.items):
+            return None
+        if not all(item.base in FUNCTION_LETTERS for item in body.items if isinstance(item, Name)):
+            return None
+        items = expand_sequence(self, body.items)
+        return [item for item in items if isinstance(item, Name)]
+
     def function_expression(self, definition: Definition) -> tuple[Value, list[sympy.Symbol]]:
         """A defined function's body as an expression in its own parameter symbols."""
         parameters = [symbol(parameter.key()) for parameter in definition.parameters]
@@ -342,6 +372,12 @@ class Interpreter:
             if len(flat) == len(parameters) and not any(vector_parameters):
                 return self.read_definition(definition, {p.key(): a for p, a in zip(parameters, flat)})
             raise self.error(node, f"'{key}' is defined with {len(parameters)} argument(s) but applied to {len(arguments)}")
+        if definition is not None and not definition.parameters and key not in self._expanding:
+            components = self._function_components(definition)
+            if components is not None:
+                # f_1 = [f_{11}, ..., f_{1n}]^T: a vector of functions, applied entry by entry.
+                entries = [values.as_scalar(self.call(node, component, arguments)) for component in components]
+                return sympy.ImmutableMatrix(entries)
         if definition is not None and not definition.parameters:
             # f_{1j} = v_j, then f_{1j}(v_j): a value written as a function of what it contains.
             body = self.read_definition(definition, {})
@@ -415,6 +451,12 @@ def _describe(node: Node | None) -> str:
     if node is None:
         return "the left factor"
     return f"the factor at column {node.start.column}"
+
+
+def _is_minus_one(node: Node) -> bool:
+    from ..notation.ast import Sum_
+
+    return isinstance(node, Sum_) and len(node.terms) == 1 and node.terms[0][0] == -1 and isinstance(node.terms[0][1], Number) and node.terms[0][1].text == "1"
 
 
 MAX_EXPONENT_DIGITS = 6

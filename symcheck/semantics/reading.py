@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..document.claims import Claim, Side
-from ..notation.ast import Apply, Name, Node, Parsed, ParseIssue, Product, Transpose
+from ..notation.ast import Apply, Name, Node, Number, Parsed, ParseIssue, Product, Transpose
 from ..notation.parser import ParseError, parse_side
 from .context import Definition, Scope
 from .patterns import names_in
@@ -26,10 +26,15 @@ class ClaimReading:
 
     claim: Claim
     sides: list[SideReading]
-    definition: Definition | None = None
+    definitions: list[Definition] = field(default_factory=list)  # made by the leading sides
     vector_names: set[str] = field(default_factory=set)
     implicit_functions: dict[str, str] = field(default_factory=dict)
     issues: list[ParseIssue] = field(default_factory=list)
+
+    @property
+    def definition(self) -> Definition | None:
+        """The first definition the claim makes, if any."""
+        return self.definitions[0] if self.definitions else None
 
 
 def _function_parameters(node: Node) -> list[Name] | None:
@@ -58,7 +63,7 @@ def vector_names(nodes: list[Node], scope: Scope) -> set[str]:
             for (_, left), (operator, right) in zip(item.factors, item.factors[1:]):
                 if isinstance(left, Transpose) and isinstance(left.operand, Name) and isinstance(right, Name) and operator in ("", "cdot"):
                     found.add(Name(right.start, right.base, right.subscript, right.layer).key())
-        if isinstance(item, Name) and item.is_vector and item.base != "1":
+        if isinstance(item, Name) and item.is_vector and item.base not in ("0", "1"):
             found.add(Name(item.start, item.base, item.subscript, item.layer).key())
         if isinstance(item, Node):
             for value in vars(item).values():
@@ -146,22 +151,63 @@ def read_claim(claim: Claim, scope: Scope) -> ClaimReading:
     nodes = [reading.parsed.node for reading in readings if reading.parsed is not None]
     reading = ClaimReading(claim, readings, vector_names=vector_names(nodes, scope), implicit_functions=implicit_functions(nodes, scope), issues=issues)
 
-    first = readings[0].parsed
-    second = readings[1].parsed if len(readings) > 1 else None
-    if first is None or second is None:
-        return reading
-    node = first.node
-    if isinstance(node, Name) and node.key() not in scope.definitions and not _is_reserved(node):
-        reading.definition = Definition(node.key(), [], second.node, claim.sides[1].latex, claim.line, claim.section_id, 0, reading.vector_names)
-    else:
-        parameters = _function_parameters(node)
-        if parameters is not None and isinstance(node, Apply):
-            key = node.function.key()
-            own = {parameter.key() for parameter in parameters}
-            used = {name.key() for name in names_in(second.node)}
-            if key not in scope.definitions and key not in own and (own & used or not used - own):
-                reading.definition = Definition(key, parameters, second.node, claim.sides[1].latex, claim.line, claim.section_id, 0, reading.vector_names)
+    # The leading sides that name something new are definitions: in u = f(x) = 3x^2 - 4x both u
+    # and f are defined. In prose, a name is (re)defined even when it was defined before.
+    in_prose = claim.kind == "inline"
+    defined_here: set[str] = set()
+    for index in range(len(readings) - 1):
+        current, following = readings[index].parsed, readings[index + 1].parsed
+        if current is None or following is None:
+            break
+        definition = _definition(current.node, following.node, claim, index, scope, reading.vector_names, in_prose or index > 0, defined_here)
+        if definition is None:
+            break
+        defined_here.add(definition.name)
+        reading.definitions.append(definition)
     return reading
+
+
+def _definition(node: Node, body: Node, claim: Claim, index: int, scope: Scope, vectors: set[str], redefine: bool, defined_here: set[str]) -> Definition | None:
+    """The definition ``node = body`` makes, or None when ``node`` is not a new name."""
+    latex = claim.sides[index + 1].latex
+    if isinstance(node, Name) and not _is_reserved(node):
+        key = node.key()
+        if key in defined_here or (key in scope.definitions and not redefine):
+            return None
+        if key in {name.key() for name in names_in(body)}:
+            return None  # x = x + 1 is an equation, not a definition
+        return Definition(key, [], body, latex, claim.line, claim.section_id, 0, vectors)
+    parameters = _function_parameters(node)
+    if parameters is None or not isinstance(node, Apply):
+        return None
+    key = node.function.key()
+    own = {parameter.key() for parameter in parameters}
+    used = {name.key() for name in names_in(body)}
+    # f(\\mathbf{x}) = 3x_1^2 + 5e^{x_2}: the components of a vector parameter are its own names.
+    vector_bases = {parameter.base for parameter in parameters if not parameter.subscript}
+    own |= {name.key() for name in names_in(body) if name.base in vector_bases and name.subscript}
+    if key in defined_here or key in own or key in used:
+        return None
+    if any(_is_point(scope, parameter.key()) for parameter in parameters):
+        return None  # f(x, y) = -12 after x = 4, y = -3: a value at a point, to be checked
+    # A function written out again, f(x, y) = x + y, is a new definition even where f had one:
+    # texts reuse f for each example.
+    if own & used or not used - own:
+        return Definition(key, parameters, body, latex, claim.line, claim.section_id, 0, vectors)
+    return None
+
+
+def _is_point(scope: Scope, key: str) -> bool:
+    """Whether the document set the name ``key`` to a number, as in x = 4."""
+    from ..notation.ast import Sum_
+
+    definition = scope.definitions.get(key)
+    if definition is None or definition.parameters:
+        return False
+    body = definition.body
+    if isinstance(body, Sum_) and len(body.terms) == 1:
+        body = body.terms[0][1]
+    return isinstance(body, Number)
 
 
 def _leading_name(tokens: list) -> set[str]:
