@@ -95,7 +95,7 @@ class Checker:
 
         requests = [request for plan in plans for request in plan.requests]
         reports = iter(self.runner.run(requests))
-        results = [plan.finish(reports) for plan in plans]
+        results = [plan.finish(reports) for plan in plans if not plan.omit]
         return sorted(results + extra, key=lambda result: (result.line, result.column))
 
     def check_claim(self, claim: Claim, scope: Scope, directive: DirectiveSet | None = None) -> ClaimResult:
@@ -129,11 +129,14 @@ class Checker:
             return plan
 
         scope.enter_claim(claim.kind == "inline", claim.paragraph)
+        if claim.expression:
+            return self._plan_expression(claim, scope, plan)
         reading = read_claim(claim, scope)
         plan.reading = reading
         result.warnings.extend(ClaimWarning(issue.token.line, issue.token.column, issue.code, issue.message) for issue in reading.issues)
         for definition in reading.definitions:
             definition.section_level = claim.section_level
+            definition.row_names = set(reading.row_names)
             if claim.kind == "inline" and not _DEFINING_WORDS.search(claim.lead) and (definition.name in scope.used or definition.name in scope.definitions):
                 # A remark in prose ("if f = v, then ...") about a name the section already uses:
                 # it holds for the rest of its paragraph only.
@@ -153,6 +156,30 @@ class Checker:
             plan.add_step(self._plan_step(reading, index, snapshot, variables, budget))
         return plan
 
+    def _plan_expression(self, claim: Claim, scope: Scope, plan: "_ClaimPlan") -> "_ClaimPlan":
+        """A displayed matrix without '=': record the shape it gives, if it gives one."""
+        from ..notation.parser import ParseError, parse_side
+        from ..semantics.shapes import layer_shapes, shape_from_matrix
+
+        result = plan.result
+        result.verdict = Verdict.DEFINITION
+        plan.expression = True
+        try:
+            node = parse_side(claim.sides[0].tokens, scope.function_names()).node
+        except (ParseError, RecursionError):
+            plan.omit = True
+            return plan
+        given = shape_from_matrix(node)
+        if given is None or given.name in scope.shapes:
+            plan.omit = True
+            return plan
+        scope.shapes[given.name] = given.shape
+        for key, shape in layer_shapes(scope).items():
+            scope.shapes.setdefault(key, shape)
+        result.message = f"gives the shape of {given.name}: {given.shape}"
+        _add_notes(result, given.notes)
+        return plan
+
     def _plan_step(self, reading: ClaimReading, index: int, scope: Scope, variables: list[str], budget: float) -> StepResult | StepRequest:
         """A step decided without SymPy (unparsed side, other relation), or a request to check it."""
         left, right = reading.sides[index], reading.sides[index + 1]
@@ -169,6 +196,7 @@ class Checker:
             left.parsed.node, right.parsed.node, scope, reading.vector_names, variables, seed, budget, self.options.sizes,
             implicit_functions=reading.implicit_functions,
             context=[side.parsed.node for side in reading.sides if side.parsed is not None],
+            row_names=reading.row_names,
             lhs_latex=left.side.latex, rhs_latex=right.side.latex,
         )
 
@@ -186,6 +214,8 @@ class _ClaimPlan:
     def __init__(self, result: ClaimResult) -> None:
         self.result = result
         self.reading: ClaimReading | None = None
+        self.expression = False  # a displayed expression: nothing to check
+        self.omit = False  # not reported at all
         self.slots: list[StepResult | StepRequest] = []
 
     @property
@@ -198,7 +228,7 @@ class _ClaimPlan:
     def finish(self, reports: Iterator[StepReport]) -> ClaimResult:
         """Fill in the step results from ``reports`` (in request order) and decide the claim."""
         result = self.result
-        if result.directive == "skip" or result.verdict is Verdict.UNPARSED:
+        if result.directive == "skip" or result.verdict is Verdict.UNPARSED or self.expression:
             return result
         reading = self.reading
         assert reading is not None

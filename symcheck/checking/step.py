@@ -39,6 +39,7 @@ class StepRequest:
     sizes: tuple[int, ...] = (1, 2, 3, 4)
     implicit_functions: dict[str, str] = field(default_factory=dict)
     context: list[Node] = field(default_factory=list)  # the claim's other sides, read first when needed
+    row_names: set[str] = field(default_factory=set)
     lhs_latex: str = ""  # the sides as written, for the report
     rhs_latex: str = ""
 
@@ -61,6 +62,7 @@ def _interpret(request: StepRequest, sizes: dict[str, int] | None) -> tuple[Valu
         vector_names=set(request.vector_names),
         variables=[symbol(name) for name in request.variables],
         implicit_functions=dict(request.implicit_functions),
+        row_names=set(request.row_names),
     )
     left, right = resolve_sizes(request.lhs, sizes or {}), resolve_sizes(request.rhs, sizes or {})
     try:
@@ -134,6 +136,8 @@ def _size_plans(names: set[str], sizes: tuple[int, ...]) -> list[dict[str, int]]
         return [{}]
     if len(ordered) == 1:
         return [{ordered[0]: size} for size in sizes]
+    # With several sizes, a size of 1 makes vectors look like scalars; use sizes from 2 on.
+    sizes = tuple(size for size in sizes if size > 1) or sizes
     plans = [{name: size for name in ordered} for size in sizes]
     for combination in itertools.product(sizes[:3], repeat=len(ordered)):
         plan = dict(zip(ordered, combination))

@@ -61,6 +61,7 @@ class Claim:
     kind: str = "display"  # "inline" for math in prose, else "display" or "fence"
     paragraph: int = 0  # first line of the prose paragraph of inline math
     lead: str = ""  # the words before inline math in its sentence
+    expression: bool = False  # a displayed expression with no '=', kept for the shape it gives
     conditions: list[Side] = field(default_factory=list)
     other_relation: str = ""  # a relation other than '=' found in the chain, if any
     problem: str = ""  # a structural problem that makes the claim unparsable
@@ -334,6 +335,10 @@ def _split_row(tokens: list[Token], block: FormulaBlock) -> list[Claim]:
             claims[-1].conditions.append(Side(part, render(part)))
             continue
         if not any(token.is_symbol("=") for token in part):
+            if len(pieces) == 1 and block.kind != "inline" and any(token.is_command("\\begin") for token in part):
+                # A displayed matrix on its own can give a shape: keep it as an expression.
+                claims.append(_make_expression(part, block))
+                continue
             # Not a chain: a tuple such as "(x_i, y_i)" or an expression before an arrow.
             pending = pending + [Token("symbol", ",", part[0].line, part[0].column)] + part if pending else part
             if separator is None or not separator.is_symbol(","):
@@ -346,6 +351,17 @@ def _split_row(tokens: list[Token], block: FormulaBlock) -> list[Claim]:
         if claim is not None:
             claims.append(claim)
     return claims
+
+
+def _make_expression(tokens: list[Token], block: FormulaBlock) -> Claim:
+    """A displayed expression without '=': one side, nothing to check, but it may give a shape."""
+    significant = _significant(tokens)
+    return Claim(
+        path=block.path, sides=[Side(tokens, render(tokens))], latex=render(tokens),
+        line=significant[0].line, end_line=max(token.line for token in significant), column=significant[0].column,
+        section=block.section, section_id=block.section_id, section_level=block.section_level,
+        kind=block.kind, paragraph=block.paragraph, lead=block.lead, expression=True,
+    )
 
 
 def _make_claim(tokens: list[Token], block: FormulaBlock) -> Claim | None:

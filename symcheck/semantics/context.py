@@ -18,6 +18,7 @@ class Definition:
     section_id: int
     section_level: int
     vector_names: set[str] = field(default_factory=set)  # names the defining claim used as vectors
+    row_names: set[str] = field(default_factory=set)  # names the defining claim used as row vectors
 
 
 @dataclass

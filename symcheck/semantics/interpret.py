@@ -54,6 +54,7 @@ class Interpreter:
     bindings: dict[str, Value] = field(default_factory=dict)  # parameter name -> argument value
     implicit_functions: dict[str, str] = field(default_factory=dict)  # bare name -> "scalar" or "vector" argument
     applications: dict[str, list[sympy.Expr]] = field(default_factory=dict)  # arbitrary function -> its arguments here
+    row_names: set[str] = field(default_factory=set)  # vectors written as rows (left of a matrix)
     _indices: dict[str, sympy.Symbol] = field(default_factory=dict)
     _expanding: set[str] = field(default_factory=set)  # definitions being read, against cycles
 
@@ -137,6 +138,8 @@ class Interpreter:
             for text in (shape.rows, shape.columns):
                 if not text.isdigit():
                     self.size_symbols.add(text)
+            if plain.key() in self.row_names and columns == 1 and shape.columns == "1":
+                rows, columns = 1, rows
         elif node.accent in ("mathbf", "boldsymbol", "bm") and node.base.isalpha() and node.base.isupper():
             # A bold capital is a matrix: square, since nothing says otherwise.
             self.size_symbols.add("n")
@@ -215,10 +218,37 @@ class Interpreter:
             else:
                 if operator == "" and previous is not None and isinstance(previous, Matrix_) and isinstance(factor, (Matrix_, Group)):
                     self.note(factor, "juxtaposed-matrices", "two matrices are written side by side, which reads as their product; is an '=' missing between them?")
-                result = values.multiply(result, factor_value, _describe(previous), _describe(factor))
+                try:
+                    result = values.multiply(result, factor_value, _describe(previous), _describe(factor))
+                except InterpretError as error:
+                    raise self.error(factor, self._shape_message(previous, factor) or error.message, error.kind) from None
             previous = factor
         assert result is not None
         return result
+
+    def _shape_message(self, left: Node | None, right: Node) -> str | None:
+        """'a^{l-1} is 1 x m but W^{l} is n x m': a product's shapes in the document's sizes."""
+        shapes = []
+        for node in (left, right):
+            if not isinstance(node, Name):
+                return None
+            key = Name(node.start, node.base, node.subscript, node.layer).key()
+            definition = self.scope.definitions.get(key)
+            if definition is not None and isinstance(definition.body, Name):
+                key = Name(definition.body.start, definition.body.base, definition.body.subscript, definition.body.layer).key()
+                original = node.key()
+            else:
+                original = node.key()
+            shape = self.scope.shapes.get(key)
+            if shape is None:
+                return None
+            rows, columns = shape.rows, shape.columns
+            if key in self.row_names or original in self.row_names:
+                if columns == "1":
+                    rows, columns = "1", rows
+            shapes.append((original, f"{rows} x {columns}"))
+        (left_name, left_shape), (right_name, right_shape) = shapes
+        return f"{left_name} is {left_shape} but {right_name} is {right_shape}: the product is undefined"
 
     def _fraction(self, node: Fraction) -> Value:
         return values.divide(self.value(node.numerator), self.value(node.denominator))
@@ -321,15 +351,16 @@ class Interpreter:
 
     def read_definition(self, definition: Definition, bindings: dict[str, Value]) -> Value:
         """Read a definition's right side with its parameters bound to ``bindings``."""
-        saved_bindings, saved_vectors = self.bindings, self.vector_names
+        saved_bindings, saved_vectors, saved_rows = self.bindings, self.vector_names, self.row_names
         self.bindings = {**self.bindings, **bindings}
         self.vector_names = self.vector_names | definition.vector_names
+        self.row_names = self.row_names | definition.row_names
         self._expanding.add(definition.name)
         try:
             return self.value(definition.body)
         finally:
             self._expanding.discard(definition.name)
-            self.bindings, self.vector_names = saved_bindings, saved_vectors
+            self.bindings, self.vector_names, self.row_names = saved_bindings, saved_vectors, saved_rows
 
     def _function_components(self, definition: Definition) -> list[Name] | None:
         """The component functions of ``f = [f_1, ..., f_n]^T``, or None for other values."""

@@ -29,6 +29,7 @@ class ClaimReading:
     definitions: list[Definition] = field(default_factory=list)  # made by the leading sides
     vector_names: set[str] = field(default_factory=set)
     implicit_functions: dict[str, str] = field(default_factory=dict)
+    row_names: set[str] = field(default_factory=set)  # vectors written directly left of a matrix
     issues: list[ParseIssue] = field(default_factory=list)
 
     @property
@@ -150,6 +151,7 @@ def read_claim(claim: Claim, scope: Scope) -> ClaimReading:
 
     nodes = [reading.parsed.node for reading in readings if reading.parsed is not None]
     reading = ClaimReading(claim, readings, vector_names=vector_names(nodes, scope), implicit_functions=implicit_functions(nodes, scope), issues=issues)
+    reading.row_names = _row_names(nodes, scope)
 
     # The leading sides that name something new are definitions: in u = f(x) = 3x^2 - 4x both u
     # and f are defined. In prose, a name is (re)defined even when it was defined before.
@@ -195,6 +197,20 @@ def _definition(node: Node, body: Node, claim: Claim, index: int, scope: Scope, 
     if own & used or not used - own:
         return Definition(key, parameters, body, latex, claim.line, claim.section_id, 0, vectors)
     return None
+
+
+def _row_names(nodes: list[Node], scope: Scope) -> set[str]:
+    """Vectors used as rows: written left of a matrix, or defined as such a vector (a^{l-1} = x^l)."""
+    from .shapes import row_vectors
+
+    matrices = {key for key, shape in scope.shapes.items() if shape.rows != "1" and shape.columns != "1"}
+    rows = row_vectors(nodes, matrices)
+    for key in list(rows):
+        definition = scope.definitions.get(key)
+        if definition is not None and isinstance(definition.body, Name):
+            body = definition.body
+            rows.add(Name(body.start, body.base, body.subscript, body.layer).key())
+    return rows
 
 
 def _is_point(scope: Scope, key: str) -> bool:
