@@ -22,6 +22,7 @@ from ..notation.ast import Name
 from ..semantics.context import Scope
 from ..semantics.patterns import names_in
 from ..semantics.reading import ClaimReading, read_claim
+from ..semantics.lints import lint
 from .runner import StepRunner
 from .step import StepReport, StepRequest, check_step
 from .verdict import ClaimResult, ClaimWarning, FileReport, StepResult, Verdict, worst
@@ -133,6 +134,9 @@ class Checker:
             return self._plan_expression(claim, scope, plan)
         reading = read_claim(claim, scope)
         plan.reading = reading
+        for side in reading.sides:
+            if side.parsed is not None:
+                _add_notes(result, lint(side.parsed.node))
         result.warnings.extend(ClaimWarning(issue.token.line, issue.token.column, issue.code, issue.message) for issue in reading.issues)
         for definition in reading.definitions:
             definition.section_level = claim.section_level

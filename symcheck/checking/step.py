@@ -64,6 +64,7 @@ def _interpret(request: StepRequest, sizes: dict[str, int] | None) -> tuple[Valu
         implicit_functions=dict(request.implicit_functions),
         row_names=set(request.row_names),
     )
+    interpreter.context_nodes = [resolve_sizes(node, sizes or {}) for node in request.context]
     left, right = resolve_sizes(request.lhs, sizes or {}), resolve_sizes(request.rhs, sizes or {})
     try:
         lhs = interpreter.value(left)

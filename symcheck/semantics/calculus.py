@@ -345,6 +345,8 @@ def gradient(interpreter: "Interpreter", node: Gradient) -> Value:
     else:
         value = interpreter.value(operand)
         variables = variables_of(interpreter, operand, value)
+    if node.wrt is None:
+        variables = _claim_gradient_variables(interpreter, variables)
     if node.wrt is not None:
         wrt = interpreter.value(node.wrt)
         variables = list(wrt) if is_matrix(wrt) else [wrt]  # type: ignore[arg-type,list-item]
@@ -357,6 +359,32 @@ def gradient(interpreter: "Interpreter", node: Gradient) -> Value:
     scalar = _scalar(interpreter, node, value, "the function under \\nabla")
     column = sympy.ImmutableMatrix([sympy.diff(scalar, variable) for variable in variables])
     return values.as_scalar(column.T) if node.transposed else column
+
+
+def _claim_gradient_variables(interpreter: "Interpreter", own: list[sympy.Symbol]) -> list[sympy.Symbol]:
+    """One set of variables for every gradient in a claim.
+
+    In \\nabla(f(v) g(w)) = \\nabla f(v) g(w) + f(v) \\nabla g(w), every gradient is taken
+    with respect to (v, w), so the terms have one shape. Only gradients whose own variables
+    are part of the union are widened.
+    """
+    from ..notation.ast import Gradient as GradientNode
+    from .lints import _walk
+
+    union: list[sympy.Symbol] = []
+    for context in interpreter.context_nodes:
+        for item in _walk(context):
+            if isinstance(item, GradientNode) and item.wrt is None:
+                try:
+                    symbols = _argument_symbols(interpreter, item.operand)
+                except InterpretError:
+                    continue
+                for variable in symbols:
+                    if variable not in union:
+                        union.append(variable)
+    if not union or not set(own) <= set(union) or set(own) == set(union):
+        return own
+    return union
 
 
 def jacobian(interpreter: "Interpreter", node: Jacobian) -> Value:
@@ -432,8 +460,6 @@ def big_operator(interpreter: "Interpreter", node: BigOperator) -> Value:
         body = interpreter.value(node.body)
     if is_matrix(body):
         raise interpreter.error(node, "a sum of vectors is not supported yet")
-    if index not in body.free_symbols and not body.has(index):  # type: ignore[union-attr]
-        interpreter.note(node, "unused-summation-index", f"the summation index {index_name} does not occur in the summand")
     for bound in (lower, upper):
         for free in getattr(bound, "free_symbols", set()):
             interpreter.size_symbols.add(str(free))

@@ -17,7 +17,7 @@ from ..notation.ast import (
     Name, Node, Number, Power, Prime, Product, Root, Sequence, Sum_, Text, Transpose,
 )
 from . import calculus, values
-from .context import Definition, Scope
+from .context import Definition, Scope, Shape
 from .leaves import name_value, number_value, symbol
 from .values import InterpretError, Value, is_matrix
 
@@ -55,6 +55,7 @@ class Interpreter:
     implicit_functions: dict[str, str] = field(default_factory=dict)  # bare name -> "scalar" or "vector" argument
     applications: dict[str, list[sympy.Expr]] = field(default_factory=dict)  # arbitrary function -> its arguments here
     row_names: set[str] = field(default_factory=set)  # vectors written as rows (left of a matrix)
+    context_nodes: list[Node] = field(default_factory=list)  # every side of the claim, at the current sizes
     _indices: dict[str, sympy.Symbol] = field(default_factory=dict)
     _expanding: set[str] = field(default_factory=set)  # definitions being read, against cycles
 
@@ -205,6 +206,7 @@ class Interpreter:
         factors = expand_product_ellipsis(self, node)
         result: Value | None = None
         previous: Node | None = None
+        previous_value: Value | None = None
         for operator, factor in factors:
             factor_value = self.value(factor)
             if result is None:
@@ -217,12 +219,13 @@ class Interpreter:
                 result = values.outer(result, factor_value)
             else:
                 if operator == "" and previous is not None and isinstance(previous, Matrix_) and isinstance(factor, (Matrix_, Group)):
-                    self.note(factor, "juxtaposed-matrices", "two matrices are written side by side, which reads as their product; is an '=' missing between them?")
+                    self.note(factor, "juxtaposed-matrices", _juxtaposition_message(previous_value, factor_value))
                 try:
                     result = values.multiply(result, factor_value, _describe(previous), _describe(factor))
                 except InterpretError as error:
                     raise self.error(factor, self._shape_message(previous, factor) or error.message, error.kind) from None
             previous = factor
+            previous_value = factor_value
         assert result is not None
         return result
 
@@ -240,6 +243,8 @@ class Interpreter:
             else:
                 original = node.key()
             shape = self.scope.shapes.get(key)
+            if shape is None and (node.is_vector or key in self.vector_names):
+                shape = Shape("n", "1")
             if shape is None:
                 return None
             rows, columns = shape.rows, shape.columns
@@ -472,6 +477,22 @@ def _substitute(body: object, mapping: dict) -> Value:
     if is_matrix(body):
         return sympy.ImmutableMatrix(body.xreplace(mapping))  # type: ignore[union-attr]
     return body.xreplace(mapping)  # type: ignore[union-attr]
+
+
+def _juxtaposition_message(left: Value | None, right: Value) -> str:
+    """Say what two matrices side by side would claim if an '=' stood between them."""
+    message = "two matrices are written side by side, which reads as their product; is an '=' missing between them?"
+    if left is None or not (is_matrix(left) and is_matrix(right)):
+        return message
+    claim = f"{sympy.latex(left)} = {sympy.latex(right)}"
+    if left.shape != right.shape:  # type: ignore[union-attr]
+        return f"{message} With '=', the chain would claim {claim}, which has mismatched shapes"
+    try:
+        holds = all(sympy.simplify(a - b) == 0 for a, b in zip(left, right))  # type: ignore[arg-type]
+    except Exception:  # noqa: BLE001 - the remark is a courtesy; a failed simplification just omits it
+        return f"{message} With '=', the chain would claim {claim}"
+    verdict = "which holds" if holds else "which does not hold either"
+    return f"{message} With '=', the chain would claim {claim}, {verdict}"
 
 
 def _describe(node: Node | None) -> str:

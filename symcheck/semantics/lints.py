@@ -1,0 +1,105 @@
+"""Checks on the notation tree that need no SymPy: summations and operator precedence.
+
+Each lint returns notes (warnings) that name the place and what looks wrong; none changes a
+verdict.
+"""
+
+from __future__ import annotations
+
+from ..notation.ast import BigOperator, Fraction, Gradient, Group, Name, Node, Number, Product, Sum_
+from .interpret import Note
+from .patterns import names_in
+
+
+def _walk(node: object):
+    if isinstance(node, Node):
+        yield node
+        for value in vars(node).values():
+            yield from _walk(value)
+    elif isinstance(node, (list, tuple)):
+        for element in node:
+            yield from _walk(element)
+
+
+def _mentions(node: Node, index: str) -> bool:
+    for name in names_in(node):
+        if name.base == index and not name.subscript:
+            return True
+        parts = name.subscript.replace("{", "").replace("}", "").replace(",", "")
+        if index in parts or index in name.layer:
+            return True
+    return False
+
+
+def summation_notes(node: Node) -> list[Note]:
+    """Warn about sums whose index is unused, and averages whose count disagrees with the sum."""
+    notes: list[Note] = []
+    for item in _walk(node):
+        if not isinstance(item, BigOperator) or item.operator not in ("sum", "prod") or not item.variable:
+            continue
+        if not _mentions(item.body, item.variable):
+            notes.append(Note(item.start.line, item.start.column, "unused-summation-index",
+                              f"the summation index {item.variable} does not occur in the summand, so every term is the same"))
+    for item in _walk(node):
+        if isinstance(item, Product):
+            notes.extend(_average_notes(item))
+    return notes
+
+
+def _average_notes(product: Product) -> list[Note]:
+    """1/m in front of a sum from 0 to m: the sum has m + 1 terms."""
+    notes: list[Note] = []
+    divisors = [_divisor_symbol(factor) for _, factor in product.factors]
+    for _, factor in product.factors:
+        if not isinstance(factor, BigOperator) or factor.operator != "sum":
+            continue
+        lower, upper = factor.lower, factor.upper
+        if not (isinstance(lower, Number) and isinstance(upper, Name) and not upper.subscript):
+            continue
+        if upper.base not in divisors:
+            continue
+        count = f"{upper.base} + 1" if lower.text == "0" else upper.base if lower.text == "1" else None
+        if count is not None and count != upper.base:
+            notes.append(Note(factor.start.line, factor.start.column, "summation-bounds",
+                              f"the sum from {lower.text} to {upper.base} has {count} terms, but the formula divides by {upper.base}"))
+    return notes
+
+
+def _divisor_symbol(node: Node) -> str | None:
+    """'m' for the factors 1/m and 1/(2m)."""
+    if not isinstance(node, Fraction):
+        return None
+    denominator = node.denominator
+    while isinstance(denominator, Group):
+        denominator = denominator.body
+    if isinstance(denominator, Name) and not denominator.subscript:
+        return denominator.base
+    if isinstance(denominator, Product):
+        names = [factor for _, factor in denominator.factors if isinstance(factor, Name) and not factor.subscript]
+        if len(names) == 1:
+            return names[0].base
+    return None
+
+
+def precedence_notes(node: Node) -> list[Note]:
+    """Warn where \\nabla^T acts on one factor and an explicit product follows it.
+
+    Inside a Jacobian's rows, ``\\nabla^T f \\odot g`` is usually meant as the row of the whole
+    product, but it reads as (\\nabla^T f) \\odot g.
+    """
+    notes: list[Note] = []
+    for item in _walk(node):
+        if not isinstance(item, Product):
+            continue
+        for (_, left), (operator, right) in zip(item.factors, item.factors[1:]):
+            if isinstance(left, Gradient) and left.transposed and operator in ("odot", "cdot", "times", "*"):
+                notes.append(Note(left.start.line, left.start.column, "gradient-precedence",
+                                  f"\\nabla acts on the factor before the '{operator}' only; write \\nabla(...) if it acts on the whole product"))
+    return notes
+
+
+def lint(node: Node) -> list[Note]:
+    return summation_notes(node) + precedence_notes(node)
+
+
+__all__ = ["lint", "summation_notes", "precedence_notes", "Sum_"]
