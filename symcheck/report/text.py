@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from symcheck.checking.verdict import ClaimResult, ClaimWarning, FileReport, Report, StepResult, Verdict
-from symcheck.report._common import ATTENTION_VERDICTS, count_label, one_line, plural, summary_counts
+from symcheck.report._common import ATTENTION_VERDICTS, count_label, one_line, plural, shorten, summary_counts
 
 _RESET = "\033[0m"
 _RED = "\033[31m"
@@ -73,8 +73,13 @@ def _claim_line(claim: ClaimResult, styler: _Styler) -> list[str]:
     return [line, *rest]
 
 
+SIDE_LIMIT = 160  # characters of each side shown for a refuted step
+
+
 def _step_lines(index: int, step: StepResult, styler: _Styler, verbose: bool) -> list[str]:
-    sides = f"{_printable(one_line(step.lhs))} = {_printable(one_line(step.rhs))}"
+    # Whole matrices make unreadable lines; --verbose shows the sides in full.
+    limit = 10_000 if verbose else SIDE_LIMIT
+    sides = f"{_printable(shorten(one_line(step.lhs), limit))} = {_printable(shorten(one_line(step.rhs), limit))}"
     detail_indent = _INDENT + "  "
     if verbose:
         header = f"{_INDENT}step {index}: {styler.verdict(step.verdict)} by {_printable(step.method)}"
