@@ -23,6 +23,7 @@ from ..semantics.context import Scope
 from ..semantics.patterns import names_in
 from ..semantics.reading import ClaimReading, read_claim
 from ..semantics.lints import lint
+from ..semantics.shapes import shape_from_matrix
 from .runner import StepRunner
 from .step import StepReport, StepRequest, check_step
 from .verdict import ClaimResult, ClaimWarning, FileReport, StepResult, Verdict, worst
@@ -150,6 +151,10 @@ class Checker:
             else:
                 scope.local.pop(definition.name, None)
                 scope.definitions[definition.name] = definition
+            given = shape_from_matrix(definition.body) if not definition.parameters else None
+            if given is not None and definition.name not in scope.shapes:
+                # W = [w_{11} ... w_{nm}] gives W its shape n x m.
+                scope.shapes[definition.name] = given.shape
         first_step = len(reading.definitions)
         scope.used |= _used_names(reading)
 

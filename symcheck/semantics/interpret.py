@@ -362,7 +362,9 @@ class Interpreter:
         self.row_names = self.row_names | definition.row_names
         self._expanding.add(definition.name)
         try:
-            return self.value(definition.body)
+            from .patterns import resolve_sizes
+
+            return self.value(resolve_sizes(definition.body, self.sizes or {}))
         finally:
             self._expanding.discard(definition.name)
             self.bindings, self.vector_names, self.row_names = saved_bindings, saved_vectors, saved_rows

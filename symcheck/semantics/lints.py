@@ -6,7 +6,7 @@ verdict.
 
 from __future__ import annotations
 
-from ..notation.ast import BigOperator, Fraction, Gradient, Group, Name, Node, Number, Product, Sum_
+from ..notation.ast import BigOperator, Fraction, Gradient, Group, Matrix_, Name, Node, Number, Product, Sum_
 from .interpret import Note
 from .patterns import names_in
 
@@ -98,8 +98,27 @@ def precedence_notes(node: Node) -> list[Note]:
     return notes
 
 
+def pattern_notes(node: Node) -> list[Note]:
+    """Pattern breaks in matrices written with ellipses, found without checking any step."""
+    from .context import Scope
+    from .interpret import Interpreter
+    from .patterns import expand_matrix
+    from .values import InterpretError
+
+    notes: list[Note] = []
+    for item in _walk(node):
+        if isinstance(item, Matrix_):
+            interpreter = Interpreter(Scope(), sizes={})
+            try:
+                expand_matrix(interpreter, item)
+            except (InterpretError, IndexError, ValueError):
+                continue
+            notes.extend(interpreter.notes)
+    return notes
+
+
 def lint(node: Node) -> list[Note]:
-    return summation_notes(node) + precedence_notes(node)
+    return summation_notes(node) + precedence_notes(node) + pattern_notes(node)
 
 
 __all__ = ["lint", "summation_notes", "precedence_notes", "Sum_"]

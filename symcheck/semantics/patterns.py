@@ -143,8 +143,20 @@ class Pattern:
     def item(self, t: int) -> Node:
         return _substitute(self.template, self.slots, [str(start + t) for start in self.starts])
 
-    def items(self) -> list[Node]:
-        return [self.item(t) for t in range(self.last + 1)]
+    def items(self, written: list[Node] | None = None, last: Node | None = None) -> list[Node]:
+        """The items at the current size; written items are used as written where they fall.
+
+        The first items as the document writes them (and its last item) take their places, so
+        that an item that breaks the pattern is checked as written, not as the pattern says.
+        """
+        result = [self.item(t) for t in range(self.last + 1)]
+        for position, item in enumerate(written or []):
+            if position < len(result):
+                result[position] = item
+        if last is not None and len(result) > len(written or []) and self.slots:
+            # The last item as written, with its bound (n, m - 1) replaced by the number.
+            result[-1] = _substitute(last, self.slots, [str(start + self.last) for start in self.starts])
+        return result
 
 
 def infer_pattern(interpreter: "Interpreter", first: Node, second: Node, last: Node, what: str) -> Pattern:
@@ -211,13 +223,20 @@ def expand_sequence(interpreter: "Interpreter", items: list[Node]) -> list[Node]
     second = head[1] if len(head) > 1 else last
     pattern = _sequence_pattern(interpreter, head[0], second, last, "list")
     _check_middle(interpreter, pattern, head, "list")
-    return pattern.items()
+    return pattern.items(head, last)
 
 
 def _sequence_pattern(interpreter: "Interpreter", first: Node, second: Node, last: Node, what: str) -> Pattern:
+    if second is not last and not _differences(first, second):
+        # The second item repeats the first: infer the pattern from the first and last items,
+        # and let the check of the written items report the repetition.
+        second = last
     if second is last:
         # x_1, \ldots, x_n: the counting slots are where the first and last items differ.
         slots = _differences(first, last)
+        if slots is not None and not slots and interpreter.sizes:
+            # At size 1 the last item is the first one: x_1, ..., x_n is just x_1.
+            return Pattern(first, [], [], 0)
         if not slots:
             raise InterpretError(f"cannot tell which index counts in this {what}", "unsupported", first.start.line, first.start.column)
         synthetic = _substitute(first, slots, [str(int(text) + 1) if text.isdigit() else text for text in _slot_texts(first, slots)])
@@ -262,7 +281,7 @@ def _expand_axis(interpreter: "Interpreter", lines: list[list[Node]], is_ellipsi
     for item in written[first_gap:]:
         _check_generic(interpreter, item, pattern, what)
     expanded: list[list[Node]] = []
-    for product in pattern.items():
+    for product in pattern.items(numbered, last):
         assert isinstance(product, Product)
         expanded.append([cell for _, cell in product.factors])
     return expanded
