@@ -122,6 +122,11 @@ def _naming(request: StepRequest, lhs: Value, rhs: Value) -> Outcome | None:
             other_functions = {applied.func for applied in other.atoms(AppliedUndef)}  # type: ignore[union-attr]
             if value.func not in other_functions:
                 return Outcome(Verdict.INCONCLUSIVE, "notation", f"the arbitrary function {value.func} appears on one side only, so this step defines it rather than states an equation")
+    one_sided = set(lhs.free_symbols) ^ set(rhs.free_symbols)  # type: ignore[union-attr]
+    undefined_matrices = sorted({str(item).split("_")[0] for item in one_sided if str(item)[:1].isupper() and str(item).split("_")[0] not in request.scope.definitions})
+    if undefined_matrices:
+        # A = the matrix of partial derivatives, said in words: the claim holds for one A only.
+        return Outcome(Verdict.INCONCLUSIVE, "notation", f"{', '.join(undefined_matrices)} appears on one side only and is not defined in the document")
     left_functions = {applied.func for applied in lhs.atoms(AppliedUndef)}  # type: ignore[union-attr]
     right_functions = {applied.func for applied in rhs.atoms(AppliedUndef)}  # type: ignore[union-attr]
     if bool(left_functions) != bool(right_functions):
@@ -146,7 +151,8 @@ def _size_plans(names: set[str], sizes: tuple[int, ...]) -> list[dict[str, int]]
             plans.append(plan)
         if len(plans) >= 12:
             break
-    return sorted(plans, key=lambda plan: (sum(plan.values()), sorted(plan.items())))
+    # Unequal sizes first: they expose products whose shapes only agree when n = m.
+    return sorted(plans, key=lambda plan: (len(set(plan.values())) == 1, sum(plan.values()), sorted(plan.items())))
 
 
 def check_step(request: StepRequest) -> StepReport:

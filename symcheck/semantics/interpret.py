@@ -84,6 +84,9 @@ class Interpreter:
             return self.bindings[key]
         if key in self._indices:
             return self._indices[key]
+        if self.sizes and key in self.sizes and not node.accent:
+            # n in "n + \sum_{i=1}^{n} x_i" is the size the claim is instantiated at.
+            return sympy.Integer(self.sizes[key])
         indexed = self._indexed(node)
         if indexed is not None:
             return indexed
