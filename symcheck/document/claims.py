@@ -207,6 +207,9 @@ def _drop_annotations(tokens: list[Token]) -> list[Token]:
         command = _previous_significant(result, opening)
         if command is None or result[command].text not in ("\\text", "\\textrm", "\\mbox", "\\textit"):
             break
+        script = _previous_significant(result, command)
+        if script is not None and result[script].is_symbol("_", "^"):
+            break  # a subscript in words, such as y_\text{max}
         result = _trim(result[:command])
         significant = _significant(result)
     return result
@@ -266,7 +269,9 @@ def _drop_text_groups(tokens: list[Token]) -> list[Token]:
         if token.kind == "command" and token.text in ("\\text", "\\textrm", "\\mbox"):
             end = _skip_group(tokens, index + 1)
             words = "".join(t.text if t.kind != "space" else " " for t in tokens[index + 1 : end]).strip("{} ").lower()
-            if words in CONNECTING_WORDS or " " in words:
+            previous = _previous_significant(result, len(result))
+            after_script = previous is not None and result[previous].is_symbol("_", "^")
+            if not after_script and (words in CONNECTING_WORDS or " " in words):
                 result.append(Token("symbol", ";", token.line, token.column))
                 index = end
                 continue

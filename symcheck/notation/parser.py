@@ -279,6 +279,12 @@ class Parser:
         if token.kind == "command" and token.text in ACCENTS:
             inner, inner_tokens = self._script_text()
             return f"{token.text}{{{inner}}}", [token] + inner_tokens
+        if token.kind == "command" and token.text in ("\\text", "\\textrm", "\\mbox", "\\textit"):
+            # x_\text{max}: the words are the subscript.
+            following = self.peek(skip_spaces=False)
+            if following is not None and following.is_symbol("{"):
+                inner_tokens = self._braced_tokens()
+                return _plain_text(inner_tokens), [token] + inner_tokens
         return token.text, [token]
 
     def _script_node(self) -> Node:
@@ -624,6 +630,17 @@ class Parser:
             if following is not None and following.is_symbol("_"):
                 return self._operator_d(token, partial=True)
             raise ParseError("'\\partial' outside a derivative quotient", token)
+        if name in ("\\|", "\\lVert", "\\Vert"):
+            return self._norm(token)
+        if name in ("\\underbrace", "\\overbrace", "\\underset", "\\overset") and name.endswith("brace"):
+            self.take()
+            body = self.sub_parse(self._group_tokens("argument"), token, "argument")
+            following = self.peek(skip_spaces=False)
+            if following is not None and following.is_symbol("_", "^"):
+                # The label under or over the brace is prose.
+                self.position += 1
+                self._script_tokens()
+            return Group(token, body, "{")
         if name in ("\\infty",):
             self.take()
             return Name(token, "\\infty")
@@ -631,6 +648,33 @@ class Parser:
             self.take()
             return self._maybe_apply(Name(token, name))
         raise ParseError(f"cannot read '{name}' here", token)
+
+    def _norm(self, token: Token) -> Node:
+        """``\\|x\\|``, ``\\|x\\|_2``, ``\\|X\\|_F``: a vector or matrix norm."""
+        opening = self.take()
+        closing = {"\\|": ("\\|",), "\\lVert": ("\\rVert",), "\\Vert": ("\\Vert",)}[opening.text]
+        depth = 0
+        collected: list[Token] = []
+        while True:
+            current = self.peek(skip_spaces=False)
+            if current is None:
+                raise ParseError(f"'{opening.text}' has no closing '{closing[0]}'", opening)
+            self.position += 1
+            if current.is_symbol("{", "(", "["):
+                depth += 1
+            elif current.is_symbol("}", ")", "]"):
+                depth -= 1
+            elif depth == 0 and current.kind == "command" and current.text in closing:
+                break
+            collected.append(current)
+        body = self.sub_parse(collected, opening, "norm")
+        order = "2"
+        following = self.peek(skip_spaces=False)
+        if following is not None and following.is_symbol("_"):
+            self.position += 1
+            text, _ = self._script_text()
+            order = text.replace("\\textrm", "").replace("\\text", "").replace("\\mathrm", "").strip("{} ")
+        return Apply(token, Name(token, "norm"), [body, Number(token, "0")], known=True) if order == "0" else Apply(token, Name(token, "norm"), [body, Text(token, order)], known=True)
 
     def _accented(self) -> Node:
         token = self.take()

@@ -357,6 +357,11 @@ def gradient(interpreter: "Interpreter", node: Gradient) -> Value:
         jacobian_matrix = sympy.ImmutableMatrix([[sympy.diff(entry, variable) for variable in variables] for entry in value])  # type: ignore[union-attr]
         return values.as_scalar(jacobian_matrix if node.transposed else jacobian_matrix.T)
     scalar = _scalar(interpreter, node, value, "the function under \\nabla")
+    if node.wrt is not None:
+        wrt_value = values.as_scalar(interpreter.value(node.wrt))
+        if is_matrix(wrt_value) and 1 not in wrt_value.shape:  # type: ignore[union-attr]
+            # The gradient with respect to a matrix has the matrix's shape.
+            return sympy.ImmutableMatrix(wrt_value.applyfunc(lambda entry: sympy.diff(scalar, entry)))  # type: ignore[union-attr]
     column = sympy.ImmutableMatrix([sympy.diff(scalar, variable) for variable in variables])
     return values.as_scalar(column.T) if node.transposed else column
 

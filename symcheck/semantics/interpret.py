@@ -314,6 +314,8 @@ class Interpreter:
     # -- functions ------------------------------------------------------------------
 
     def _apply(self, node: Apply) -> Value:
+        if node.known and node.function.base == "norm":
+            return self._norm(node)
         if not node.known:
             from .patterns import expand_composition
 
@@ -325,6 +327,22 @@ class Interpreter:
         if node.known:
             return self._known_function(node, name, arguments)
         return self.call(node, node.function, arguments)
+
+    def _norm(self, node: Apply) -> Value:
+        """The 2-norm of a vector (Frobenius for a matrix), or the 1-, F- and infinity-norms."""
+        value = values.as_scalar(self.value(node.arguments[0]))
+        order_node = node.arguments[1]
+        order = order_node.text if isinstance(order_node, Text) else "2"
+        entries = list(value) if is_matrix(value) else [value]  # type: ignore[arg-type]
+        if order in ("2", "F"):
+            if order == "2" and is_matrix(value) and 1 not in value.shape:  # type: ignore[union-attr]
+                raise self.error(node, "the spectral norm of a matrix is not supported; write \\|X\\|_F for the Frobenius norm")
+            return sympy.sqrt(sum(entry**2 for entry in entries))
+        if order == "1":
+            return sum(sympy.Abs(entry) for entry in entries)
+        if order in ("\\infty", "infty"):
+            return sympy.Max(*[sympy.Abs(entry) for entry in entries])
+        raise self.error(node, f"the norm with subscript '{order}' is not supported")
 
     def expand_arguments(self, arguments: list[Node]) -> list[Node]:
         from .patterns import expand_sequence
