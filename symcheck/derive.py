@@ -40,7 +40,7 @@ Variables = Union[Variable, Sequence[Variable], None]
 
 
 class DeriveError(ValueError):
-    """A formula or variable that cannot be read or differentiated; the message says why."""
+    """A formula or variable that cannot be read or differentiated; the message gives the reason."""
 
 
 @dataclass(frozen=True)
@@ -139,7 +139,7 @@ def _to_sympy(formula: Formula) -> sympy.Basic:
 def _scalar(value: sympy.Basic, what: str) -> sympy.Expr:
     if isinstance(value, MatrixBase):
         if value.shape == (1, 1):
-            return value[0, 0]  # type: ignore[no-any-return]
+            return value[0, 0]
         rows, columns = value.shape
         raise DeriveError(f"{what} needs a scalar formula, not a {rows} x {columns} matrix")
     if not isinstance(value, sympy.Expr):
@@ -148,7 +148,7 @@ def _scalar(value: sympy.Basic, what: str) -> sympy.Expr:
 
 
 def _components(formulas: Formula | Sequence[Formula], what: str) -> list[sympy.Expr]:
-    """The entries of a scalar, a row or column vector, or a sequence of scalar formulas."""
+    """Return the entries of a scalar, a row or column vector, or a sequence of scalar formulas."""
     if isinstance(formulas, Sequence) and not isinstance(formulas, str):
         return [_scalar(_to_sympy(item), what) for item in formulas]
     value = _to_sympy(formulas)
@@ -170,7 +170,7 @@ def _free_symbols(*values: sympy.Basic) -> list[sympy.Symbol]:
 
 
 def _variable(name: Variable, candidates: list[sympy.Symbol]) -> sympy.Symbol:
-    """The symbol a variable names: a symbol of the formula with that name, else the LaTeX reading."""
+    """Resolve a variable to a symbol of the formula with that name, else to its LaTeX reading."""
     if isinstance(name, sympy.Symbol):
         return name
     if not isinstance(name, str):
@@ -218,10 +218,8 @@ def _simplified(value: sympy.Basic, simplify: bool) -> sympy.Basic:
 def gradient(expr: Formula, wrt: Variables = None, *, simplify: bool = False) -> Derivation:
     """Differentiate a scalar formula by each variable: the gradient, a column vector (n x 1).
 
-    >>> gradient("x_1^2 + \\\\cos(x_2)", wrt=["x_1", "x_2"]).expr
-    Matrix([
-    [   2*x_1],
-    [-sin(x_2)]])
+    >>> print(gradient("x_1^2 + \\\\cos(x_2)", wrt=["x_1", "x_2"]))
+    Matrix([[2*x_1], [-sin(x_2)]])
     """
     function = _scalar(_to_sympy(expr), "gradient")
     variables = _variables(wrt, _free_symbols(function))
@@ -264,7 +262,7 @@ def chain_rule(
     ``outer`` is a formula (or vector) in ``variable``, one name or k names. ``inner`` gives
     the value of each of those names (k components) as a formula in ``wrt``, by default the
     free symbols of ``inner``. The result is the m x n Jacobian of the composition, or a scalar
-    when both the outer formula and ``wrt`` are single. ``factors`` holds the two Jacobians.
+    when both the outer formula and ``wrt`` are single. ``factors`` contains the two Jacobians.
 
     >>> chain_rule("\\\\sin(u)", "x^2", "u").expr
     2*x*cos(x**2)
@@ -340,10 +338,14 @@ def check_equal(a: Formula, b: Formula, *, budget: float | None = None, options:
 
     Two LaTeX formulas are checked in a worker process under the time budget (``budget``
     seconds, else ``options.budget``), so general claims about vectors of any size work as in
-    a document. When either side is a SymPy object, both are compared in this process, and the
-    budget is enforced only on the main thread of a POSIX system (it uses SIGALRM).
-    The result's ``verdict`` is proved, numeric, refuted, inconclusive or unparsed; a refuted
-    result carries a ``counterexample`` and usually the ``expected`` right side as LaTeX.
+    a document. Their verdict is cached on disk unless ``options.cache`` is false. When either
+    side is a SymPy object, both are compared in this process, and the budget is enforced only
+    on the main thread of a POSIX system (it uses SIGALRM).
+
+    The result's ``verdict`` is proved, numeric, refuted, inconclusive or unparsed. A refuted
+    result carries a ``counterexample`` and usually the ``expected`` right side as LaTeX. As in
+    a document, a side that is a lone symbol missing from the other side (``y = 1``) reads as
+    naming it, so that step is inconclusive.
     """
     options = (options or Options()).with_overrides(budget=budget)
     if isinstance(a, str) and isinstance(b, str):
@@ -367,10 +369,10 @@ def _check_latex(a: str, b: str, options: Options) -> StepResult:
     from .semantics.context import Scope
     from .semantics.reading import read_claim
 
-    sides = [Side(strip_layout(tokenize(text)), text) for text in (a, b)]
-    for label, side in zip(("left", "right"), sides):
-        if not side.tokens:
+    for label, text in (("left", a), ("right", b)):
+        if not text.strip():
             return StepResult(a, b, Verdict.UNPARSED, "parse", f"the {label} side is empty")
+    sides = [Side(strip_layout(tokenize(text)), text) for text in (a, b)]
     claim = Claim("<check_equal>", sides, f"{a} = {b}", 1, 1, 1, "", 0)
     scope = Scope()
     reading = read_claim(claim, scope)
@@ -404,17 +406,12 @@ def _check_latex(a: str, b: str, options: Options) -> StepResult:
 def _check_values(left: sympy.Basic, right: sympy.Basic, lhs_latex: str, rhs_latex: str, options: Options) -> StepResult:
     import time
 
-    from .checking.step import SYMBOLIC_SHARE
-    from .checking.strategies import derived_latex, numeric, shapes, structural, symbolic
+    # NOTE: _decide is the step checker's private sequence of strategies; it is reused so that
+    # SymPy values are decided exactly as document steps are.
+    from .checking.step import _decide
 
     started = time.monotonic()
-    seconds = options.budget
-    outcome = shapes(left, right) or structural(left, right) or symbolic(left, right, seconds * SYMBOLIC_SHARE)
-    if outcome is None:
-        remaining = max(0.05, seconds - (time.monotonic() - started))
-        outcome = numeric(left, right, options.seed, remaining)
-        if outcome.verdict is Verdict.REFUTED:
-            outcome.expected = derived_latex(left, max(0.05, seconds - (time.monotonic() - started)))
+    outcome = _decide(left, right, options.seed, options.budget, True)
     return StepResult(
         lhs_latex, rhs_latex, outcome.verdict, outcome.method, outcome.message, outcome.counterexample,
         outcome.expected, time.monotonic() - started,

@@ -8,10 +8,10 @@ set (nothing is collected when none is):
 3. ``paths`` in the ``[tool.symcheck]`` table of the rootdir's pyproject.toml, relative to the
    rootdir.
 
-The other options of ``[tool.symcheck]`` apply too; ``--symcheck-budget`` and
+The other options of ``[tool.symcheck]`` apply too, and ``--symcheck-budget`` and
 ``--symcheck-inconclusive`` override ``budget`` and ``inconclusive``. When pytest runs without
-file arguments, the configured paths are collected even if ``testpaths`` does not include
-them; paths given with ``--symcheck`` are collected in every run.
+file arguments from the rootdir, the configured paths are collected even if ``testpaths``
+does not include them. Paths given with ``--symcheck`` are collected in every run.
 
 Each document is checked once, when it is collected (so ``--collect-only`` checks it too), and
 every claim becomes one item named after its line, ``docs/a.md::L12``, or after its line and
@@ -59,7 +59,7 @@ class _Settings:
         self.checker: Checker | None = None
 
     def get_checker(self) -> "Checker":
-        """The run's Checker, started on first use so that runs without documents skip it."""
+        """Return the run's Checker, starting it on first use so that runs without documents need none."""
         if self.checker is None:
             from .checking.checker import Checker
 
@@ -72,7 +72,7 @@ class _Settings:
             self.checker = None
 
     def selects(self, path: Path) -> bool:
-        """Whether ``path`` is a Markdown file inside a configured path and not excluded."""
+        """Return whether ``path`` is a Markdown file inside a configured path and not excluded."""
         if path.suffix.lower() not in MARKDOWN_SUFFIXES:
             return False
         resolved = path.resolve()
@@ -146,12 +146,13 @@ def _configured_paths(config: pytest.Config, options: Options) -> tuple[list[Pat
 def _add_collection_args(config: pytest.Config, settings: _Settings) -> None:
     """Add configured paths that pytest would not walk to the collection arguments.
 
-    Paths from ``--symcheck`` are always added; configured ones only when pytest chose its
-    own arguments (testpaths or the invocation folder), as pytest does with testpaths.
+    Paths from ``--symcheck`` are always added. Configured ones are added under the conditions
+    in which pytest uses ``testpaths``: no file arguments, and pytest started in the rootdir.
     """
     if not settings.paths:
         return
-    if settings.source != "--symcheck" and config.args_source == pytest.Config.ArgsSource.ARGS:
+    from_configuration = settings.source != "--symcheck"
+    if from_configuration and (config.args_source == pytest.Config.ArgsSource.ARGS or config.invocation_params.dir != config.rootpath):
         return
     base = config.invocation_params.dir
     walked = [(base / argument.split("::")[0]).resolve() for argument in config.args]
@@ -218,7 +219,7 @@ def _is_pure_definition(claim: "ClaimResult") -> bool:
 
 
 def _item_names(claims: list["ClaimResult"]) -> list[str]:
-    """``L<line>``, or ``L<line>:<column>`` where claims share a line; unique in the file."""
+    """Name each item ``L<line>``, or ``L<line>:<column>`` where claims share a line, unique in the file."""
     per_line: dict[int, int] = {}
     for claim in claims:
         per_line[claim.line] = per_line.get(claim.line, 0) + 1
@@ -272,7 +273,8 @@ class ClaimItem(pytest.Item):
 
     @property
     def undecided_reason(self) -> str:
-        return f"{self.claim.verdict.value}: {_printable(self.claim.message)}"
+        # The line is part of the reason because pytest's summary omits it for skip marks.
+        return f"line {self.claim.line}, {self.claim.verdict.value}: {_printable(self.claim.message)}"
 
     def runtest(self) -> None:
         from .checking.verdict import Verdict
@@ -294,7 +296,7 @@ class ClaimItem(pytest.Item):
 
 
 def describe_refuted(claim: "ClaimResult") -> str:
-    """The failure text of a refuted claim: the claim, then each refuted step in detail."""
+    """Build the failure text of a refuted claim: the claim, then each refuted step in detail."""
     from .checking.verdict import Verdict
 
     lines = [_claim_header(claim, "refuted"), f"    {_one_line(claim.latex)}"]
