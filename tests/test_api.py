@@ -139,7 +139,6 @@ def test_verify_text_size_limit() -> None:
     assert "larger than the limit of 20 bytes" in report.error
 
 
-@pytest.mark.xfail(strict=True, reason="a formula with an unclosed bracket has no top-level '=', so it is dropped instead of reported as unparsed")
 def test_verify_text_unclosed_bracket_is_unparsed() -> None:
     report = symcheck.verify_text("$$\\frac{d}{dx}(x^2 = 2x$$\n", options=OPTIONS)
     assert [claim.verdict for claim in report.claims] == [symcheck.Verdict.UNPARSED]

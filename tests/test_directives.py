@@ -109,7 +109,6 @@ $$\sqrt{x^2} = x$$
 $$\sqrt{x^2} = -x$$
 """
 
-ASSUMPTIONS_NOT_WORKING = "assumptions are parsed and stored in the scope, but no check uses them yet"
 
 
 def write_document(folder: Path, text: str, name: str = "doc.md") -> Path:
@@ -174,7 +173,6 @@ def test_cli_xfail(cli) -> None:
     assert status == 0
 
 
-@pytest.mark.xfail(strict=True, reason="symcheck verify exits 0 when a claim marked xfail is proved, while the plugin fails it as XPASS(strict)")
 def test_cli_xfail_on_proved_claim_fails(cli) -> None:
     status, claims = cli(XFAIL_PROVED)
     assert claims[line_of(XFAIL_PROVED, "4x^3")]["verdict"] == "proved"
@@ -234,13 +232,11 @@ def test_cli_without_assumption_refutes(cli) -> None:
     assert claims[line_of(NO_ASSUMPTION, "= -z$$")]["verdict"] == "refuted"
 
 
-@pytest.mark.xfail(strict=True, reason=ASSUMPTIONS_NOT_WORKING)
 def test_cli_assume_positive(cli) -> None:
     _, claims = cli(ASSUME_POSITIVE)
     assert claims[line_of(ASSUME_POSITIVE, "= x$$")]["verdict"] == "proved"
 
 
-@pytest.mark.xfail(strict=True, reason=ASSUMPTIONS_NOT_WORKING)
 def test_cli_assume_negative(cli) -> None:
     _, claims = cli(ASSUME_NEGATIVE)
     assert claims[line_of(ASSUME_NEGATIVE, "= -z$$")]["verdict"] == "proved"
@@ -318,13 +314,11 @@ def test_plugin_without_assumption_fails(pytester: pytest.Pytester) -> None:
     assert set(outcomes.values()) == {"failed"}
 
 
-@pytest.mark.xfail(strict=True, reason=ASSUMPTIONS_NOT_WORKING)
 def test_plugin_assume_positive(pytester: pytest.Pytester) -> None:
     outcomes = plugin_outcomes(pytester, ASSUME_POSITIVE)
     assert outcomes == {line_of(ASSUME_POSITIVE, "= x$$"): "passed"}
 
 
-@pytest.mark.xfail(strict=True, reason=ASSUMPTIONS_NOT_WORKING)
 def test_plugin_assume_negative(pytester: pytest.Pytester) -> None:
     outcomes = plugin_outcomes(pytester, ASSUME_NEGATIVE)
     assert outcomes == {line_of(ASSUME_NEGATIVE, "= -z$$"): "passed"}

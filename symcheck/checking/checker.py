@@ -120,6 +120,7 @@ class Checker:
             return plan
         if directive is not None and directive.xfail is not None:
             result.directive = "xfail"
+            result.directive_reason = directive.xfail
 
         if len(claim.latex) > self.options.max_formula_length:
             result.verdict = Verdict.UNPARSED

@@ -56,6 +56,11 @@ def sample_points(symbols: list[sympy.Symbol], count: int, rng: random.Random) -
             else:
                 magnitude = sympy.Rational(rng.randint(150, 2000), 1000)
                 value = magnitude if rng.random() < 0.5 else -magnitude
+            # Assumptions from the document (x > 0, x < 0) restrict the sign.
+            if symbol.is_nonnegative:
+                value = abs(value)
+            elif symbol.is_nonpositive:
+                value = -abs(value)
             point[symbol] = value
         points.append(point)
     return points

@@ -80,7 +80,25 @@ def _interpret(request: StepRequest, sizes: dict[str, int] | None) -> tuple[Valu
                 continue
         lhs = interpreter.value(left)
         rhs = interpreter.value(right)
+    if request.scope.assumptions:
+        lhs, rhs = _assume(lhs, request.scope.assumptions), _assume(rhs, request.scope.assumptions)
     return lhs, rhs, interpreter
+
+
+def _assume(value: Value, assumptions: dict[str, dict[str, bool]]) -> Value:
+    """Replace the symbols the document made assumptions on (x > 0) by symbols that carry them.
+
+    An assumption on a vector name applies to its components: x > 0 makes x_1, x_2, ... positive.
+    """
+    mapping = {}
+    for item in value.free_symbols:  # type: ignore[union-attr]
+        name = str(item)
+        facts = assumptions.get(name) or assumptions.get(name.split("_")[0])
+        if facts:
+            mapping[item] = sympy.Symbol(name, real=True, **facts)
+    if not mapping:
+        return value
+    return value.xreplace(mapping)  # type: ignore[union-attr]
 
 
 def _decide(lhs: Value, rhs: Value, seed: int, seconds: float, want_expected: bool) -> Outcome:

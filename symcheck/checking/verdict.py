@@ -142,6 +142,7 @@ class ClaimResult:
     warnings: list[ClaimWarning] = field(default_factory=list)
     steps: list[StepResult] = field(default_factory=list)
     directive: str = ""  # "skip" or "xfail" when a directive in the document marks the claim
+    directive_reason: str = ""  # the words after "xfail" in the directive
 
     @property
     def location(self) -> Location:
@@ -157,6 +158,7 @@ class ClaimResult:
             "verdict": self.verdict.value,
             "message": self.message,
             "directive": self.directive,
+            "directive_reason": self.directive_reason,
             "warnings": [warning.to_dict() for warning in self.warnings],
             "steps": [step.to_dict() for step in self.steps],
         }
@@ -202,7 +204,12 @@ class Report:
         if strict:
             bad |= {Verdict.INCONCLUSIVE, Verdict.UNPARSED}
         for claim in self.claims():
-            if claim.directive in ("skip", "xfail"):
+            if claim.directive == "skip":
+                continue
+            if claim.directive == "xfail":
+                # A known error that is now proved is news: the directive should go.
+                if claim.verdict in (Verdict.PROVED, Verdict.NUMERIC):
+                    return 1
                 continue
             if claim.verdict in bad:
                 return 1

@@ -372,9 +372,21 @@ def _make_expression(tokens: list[Token], block: FormulaBlock) -> Claim:
 def _make_claim(tokens: list[Token], block: FormulaBlock) -> Claim | None:
     pieces = _top_level_split(tokens, {"="})
     sides = [Side(_trim(part), render(_trim(part))) for part, _ in pieces]
-    if len(sides) < 2:
-        return None
     significant = _significant(tokens)
+    if len(sides) < 2:
+        unmatched = _unbalanced(significant)
+        if unmatched is None or not any(token.is_symbol("=") for token in significant):
+            return None
+        # "\frac{d}{dx}(x^2 = 2x": the '=' hides inside an unclosed bracket; report it.
+        claim = Claim(
+            path=block.path, sides=[Side(tokens, render(tokens))], latex=render(tokens),
+            line=significant[0].line, end_line=max(token.line for token in significant), column=significant[0].column,
+            section=block.section, section_id=block.section_id, section_level=block.section_level,
+            kind=block.kind, paragraph=block.paragraph, lead=block.lead,
+        )
+        claim.problem = f"'{unmatched.text}' is never closed" if unmatched.text in OPENERS else f"'{unmatched.text}' closes nothing"
+        claim.problem_line, claim.problem_column = unmatched.line, unmatched.column
+        return claim
     claim = Claim(
         path=block.path,
         sides=sides,
@@ -403,6 +415,19 @@ def _make_claim(tokens: list[Token], block: FormulaBlock) -> Claim | None:
         )
         claim.problem_line, claim.problem_column = anchor.line, anchor.column
     return claim
+
+
+def _unbalanced(tokens: list[Token]) -> Token | None:
+    """The first bracket without a partner, or None when every bracket is matched."""
+    stack: list[Token] = []
+    for token in tokens:
+        if token.kind == "symbol" and token.text in OPENERS:
+            stack.append(token)
+        elif token.kind == "symbol" and token.text in CLOSERS:
+            if not stack or OPENERS[stack[-1].text] != token.text:
+                return token if not stack else stack[-1]
+            stack.pop()
+    return stack[0] if stack else None
 
 
 def _depth_zero(tokens: list[Token], target: Token) -> bool:

@@ -694,7 +694,10 @@ class Parser:
                     accent = ""
                 return self._maybe_apply(Name(token, base, accent=accent))
             if accent == "" and all(t.kind == "letter" for t in letters):
-                return self._maybe_apply(Name(token, "".join(t.text for t in letters)))
+                word = "".join(t.text for t in letters)
+                if word in BARE_FUNCTIONS:
+                    return self._apply_known(token, BARE_FUNCTIONS[word])
+                return self._maybe_apply(Name(token, word))
             if len(letters) >= 1 and letters[0].kind == "letter" and all(t.kind in ("letter", "number", "symbol") for t in letters):
                 # \hat{y}_i written as \hat{y_i}: keep the subscript on the name.
                 sub = Parser(letters, self.function_names, self.layer_names)
