@@ -57,7 +57,7 @@ def sample_points(symbols: list[sympy.Symbol], count: int, rng: random.Random) -
                 magnitude = sympy.Rational(rng.randint(150, 2000), 1000)
                 value = magnitude if rng.random() < 0.5 else -magnitude
             # Assumptions from the document (x > 0, x < 0) restrict the sign.
-            if symbol.is_nonnegative:
+            if symbol.is_nonnegative:  # type: ignore[union-attr]
                 value = abs(value)
             elif symbol.is_nonpositive:
                 value = -abs(value)
@@ -89,7 +89,8 @@ def compare_at(lhs: Value, rhs: Value, point: dict, digits: int = WORKING_DIGITS
     right = [_evaluate(entry, point, digits) for entry in entries(rhs)]
     defined = all(value is not None for value in left + right)
     agree = defined and all(
-        abs(a - b) <= RELATIVE_TOLERANCE * (1 + abs(a) + abs(b)) for a, b in zip(left, right)  # type: ignore[operator]
+        abs(a - b) <= RELATIVE_TOLERANCE * (1 + abs(a) + abs(b))  # type: ignore[operator,arg-type]
+        for a, b in zip(left, right)
     )
     return Comparison(point, left, right, bool(agree), defined)  # type: ignore[arg-type]
 

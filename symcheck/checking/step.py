@@ -110,9 +110,9 @@ def _decide(lhs: Value, rhs: Value, seed: int, seconds: float, want_expected: bo
         return outcome
     started = time.monotonic()
     for strategy in (shapes, structural):
-        outcome = strategy(lhs, rhs)
-        if outcome is not None:
-            return outcome
+        found = strategy(lhs, rhs)
+        if found is not None:
+            return found
     proved = symbolic(lhs, rhs, seconds * SYMBOLIC_SHARE)
     if proved is not None:
         return proved

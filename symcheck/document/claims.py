@@ -113,24 +113,27 @@ def _top_level_split(tokens: list[Token], separators: set[str]) -> list[tuple[li
     """
     parts: list[tuple[list[Token], Token | None]] = []
     current: list[Token] = []
-    depth = 0
-    index = 0
-    while index < len(tokens):
-        token = tokens[index]
+    # Open brackets and environments. An environment's end closes the brackets left open
+    # inside it, so one unclosed '(' in a matrix entry does not swallow the rest of the chain.
+    stack: list[str] = []
+    for token in tokens:
         if token.kind == "symbol" and token.text in OPENERS:
-            depth += 1
+            stack.append(token.text)
         elif token.kind == "symbol" and token.text in CLOSERS:
-            depth = max(0, depth - 1)
+            if stack and stack[-1] in OPENERS and OPENERS[stack[-1]] == token.text:
+                stack.pop()
         elif token.is_command("\\begin"):
-            depth += 1
+            stack.append("\\begin")
         elif token.is_command("\\end"):
-            depth = max(0, depth - 1)
-        if depth == 0 and _token_key(token) in separators:
+            while stack and stack[-1] != "\\begin":
+                stack.pop()
+            if stack:
+                stack.pop()
+        if not stack and _token_key(token) in separators:
             parts.append((current, token))
             current = []
         else:
             current.append(token)
-        index += 1
     parts.append((current, None))
     return parts
 

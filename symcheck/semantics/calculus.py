@@ -97,7 +97,8 @@ def derivative(interpreter: "Interpreter", node: Derivative) -> Value:
         # d/dx where the document set x = 4: differentiate in x, then evaluate at 4.
         variable, number = point
         saved = dict(interpreter.bindings)
-        interpreter.bindings[wrt_node.key()] = variable  # type: ignore[union-attr]
+        assert isinstance(wrt_node, Name)
+        interpreter.bindings[wrt_node.key()] = variable
         try:
             result = derivative(interpreter, node)
         finally:

@@ -496,10 +496,10 @@ def _flatten(arguments: list[Value]) -> list[sympy.Expr]:
     return flat
 
 
-def _substitute(body: object, mapping: dict) -> Value:
+def _substitute(body: Value, mapping: dict) -> Value:
     if is_matrix(body):
-        return sympy.ImmutableMatrix(body.xreplace(mapping))  # type: ignore[union-attr]
-    return body.xreplace(mapping)  # type: ignore[union-attr]
+        return sympy.ImmutableMatrix(body.xreplace(mapping))
+    return body.xreplace(mapping)
 
 
 def _juxtaposition_message(left: Value | None, right: Value) -> str:

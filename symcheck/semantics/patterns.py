@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Sequence
 
 from ..notation.ast import Apply, Ellipsis_, Matrix_, Name, Node, Product
 from .values import InterpretError
@@ -143,7 +143,7 @@ class Pattern:
     def item(self, t: int) -> Node:
         return _substitute(self.template, self.slots, [str(start + t) for start in self.starts])
 
-    def items(self, written: list[Node] | None = None, last: Node | None = None) -> list[Node]:
+    def items(self, written: Sequence[Node] | None = None, last: Node | None = None) -> list[Node]:
         """The items at the current size; written items are used as written where they fall.
 
         The first items as the document writes them (and its last item) take their places, so
@@ -198,7 +198,7 @@ def _bound_value(interpreter: "Interpreter", bound: str, node: Node) -> int:
     return size
 
 
-def _check_middle(interpreter: "Interpreter", pattern: Pattern, written: list[Node], what: str) -> None:
+def _check_middle(interpreter: "Interpreter", pattern: Pattern, written: Sequence[Node], what: str) -> None:
     """Warn about written items whose indices differ from what the pattern predicts."""
     for offset, item in enumerate(written):
         texts = _slot_texts(item, pattern.slots)
@@ -336,16 +336,16 @@ def expand_composition(interpreter: "Interpreter", node: Apply) -> Node:
             current = argument
             continue
         break
-    argument = chain[-1].arguments[0] if len(chain[-1].arguments) == 1 else None
-    if not (isinstance(argument, Product) and len(argument.factors) == 2 and isinstance(argument.factors[0][1], Ellipsis_)):
+    last_argument: Node | None = chain[-1].arguments[0] if len(chain[-1].arguments) == 1 else None
+    if not (isinstance(last_argument, Product) and len(last_argument.factors) == 2 and isinstance(last_argument.factors[0][1], Ellipsis_)):
         return node
-    tail = argument.factors[1][1]
+    tail = last_argument.factors[1][1]
     if not isinstance(tail, Apply) or len(chain) < 2:
         raise InterpretError("cannot read the nested functions around the ellipsis", "unsupported", node.start.line, node.start.column)
     pattern = infer_pattern(interpreter, chain[0].function, chain[1].function, tail.function, "composition")
-    functions = [item for item in pattern.items()]
-    innermost: Node = tail.arguments[0] if len(tail.arguments) == 1 else tail
-    result: Node = Apply(tail.start, copy.deepcopy(functions[-1]), list(tail.arguments)) if len(tail.arguments) != 1 else Apply(tail.start, copy.deepcopy(functions[-1]), [innermost])
+    functions = [item for item in pattern.items() if isinstance(item, Name)]
+    innermost = functions[-1]
+    result: Node = Apply(tail.start, copy.deepcopy(innermost), list(tail.arguments))
     for function in reversed(functions[:-1]):
         assert isinstance(function, Name)
         result = Apply(node.start, function, [result])

@@ -89,7 +89,7 @@ def implicit_functions(nodes: list[Node], scope: Scope) -> dict[str, str]:
     found: dict[str, str] = {}
 
     def bare_names(item: object) -> list[Name]:
-        names = []
+        names: list[Name] = []
         if isinstance(item, Apply):
             return names
         if isinstance(item, Name):
