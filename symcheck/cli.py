@@ -7,7 +7,7 @@ import logging
 import sys
 from typing import Sequence
 
-from . import __version__
+from . import __version__, crosscheck_command
 
 EXIT_OK, EXIT_REFUTED, EXIT_USAGE = 0, 1, 2
 
@@ -50,6 +50,12 @@ def build_parser() -> argparse.ArgumentParser:
     derive.add_argument("--wrt", metavar="NAMES", help="comma-separated variables in order, e.g. x_1,x_2 (default: every variable, in natural order)")
     derive.add_argument("--format", choices=["latex", "text", "both"], default="both", help="print LaTeX, plain text or both (default: both)")
     derive.add_argument("--simplify", action="store_true", help="simplify each entry of the result with SymPy")
+    crosscheck = commands.add_parser(
+        "crosscheck",
+        help="check the formulas of the neural network a Markdown document describes and cross-check its gradients",
+        description="Read the network a Markdown document describes, check its formulas and cross-check its gradients.",
+    )
+    crosscheck_command.add_arguments(crosscheck)
     return parser
 
 
@@ -63,6 +69,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _verify(arguments)
     if arguments.command == "derive":
         return _derive(arguments)
+    if arguments.command == "crosscheck":
+        return crosscheck_command.run(arguments)
     parser.error(f"unknown command '{arguments.command}'")
     return EXIT_USAGE
 

@@ -49,7 +49,6 @@ def test_equals_inside_groups_kept(latex: str, expected: list[str]) -> None:
     assert sides(only_claim(f"$${latex}$$")) == expected
 
 
-@pytest.mark.xfail(strict=True, reason="'=' inside set braces \\{...\\} splits the chain")
 def test_equals_inside_set_braces() -> None:
     assert sides(only_claim("$$S = \\{x : x = 1\\}$$")) == ["S", "\\{x : x = 1\\}"]
 

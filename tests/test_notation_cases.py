@@ -97,7 +97,6 @@ def test_leibniz_operator_value() -> None:
     assert claim.steps[0].expected == "2 x + 3"
 
 
-@pytest.mark.xfail(strict=True, reason="dy/dx with y undefined is read as 0 (y independent of x), so dy/dx = 0 is proved")
 def test_leibniz_undefined_y() -> None:
     claim = last_claim(display("\\frac{dy}{dx} = 0"))
     assert claim.verdict is Verdict.INCONCLUSIVE
@@ -240,7 +239,6 @@ def test_max_not_identity() -> None:
 
 
 @pytest.mark.parametrize("latex", ["\\max(0, z) = z", "\\sqrt{x^2} = x"])
-@pytest.mark.xfail(strict=True, reason="only 3 of 6 sample points may be negative, each with probability 1/2, so some seeds miss every negative point")
 def test_negative_only_error_every_seed(latex: str) -> None:
     verdicts = [
         verify_text(display(latex), options=Options(budget=0.3, seed=seed, cache=False)).claims[0].verdict
@@ -502,11 +500,10 @@ def test_parse_error_step_located(latex: str, location: str, reason: str) -> Non
     assert claim.verdict is Verdict.UNPARSED
     assert claim.steps[0].verdict is Verdict.UNPARSED
     assert claim.steps[0].message == f"{location} {reason}"
-    assert claim.message.endswith(f"{location} {reason}")
+    assert claim.message.startswith(f"{location} {reason}")
 
 
 @pytest.mark.parametrize(("latex", "location", "reason"), PARSE_ERRORS)
-@pytest.mark.xfail(strict=True, reason="an unparsed claim's message starts with 'the step (...)', not with its line:column")
 def test_parse_error_claim_located(latex: str, location: str, reason: str) -> None:
     claim = last_claim("Text.\n\n" + display(latex))
     assert claim.message.startswith(location)
@@ -564,19 +561,16 @@ def test_relu_prime_not_one() -> None:
     assert_refuted(RELU + display("\\sigma'(x) = 1"))
 
 
-@pytest.mark.xfail(strict=True, reason="SymPy's Heaviside(0) = 1/2 makes the derivative of max(0, x) at 0 equal 1/2")
 def test_relu_prime_at_zero() -> None:
     claim = last_claim(RELU + display("\\sigma'(0) = \\frac{1}{2}"))
     assert claim.verdict not in AGREES
 
 
-@pytest.mark.xfail(strict=True, reason="SymPy's Heaviside(0) = 1/2 makes the derivative of max(0, x) at 0 equal 1/2")
 def test_relu_derivative_at_point_zero() -> None:
     claim = last_claim("$$x = 0$$\n\n" + display(f"{RELU_DERIVATIVE} = \\frac{{1}}{{2}}"))
     assert claim.verdict not in AGREES
 
 
-@pytest.mark.xfail(strict=True, reason="\\lim is taken from the right only, so a two-sided limit that does not exist is proved")
 def test_relu_difference_quotient_limit() -> None:
     claim = last_claim(display("\\lim_{h\\to0} \\frac{\\max(0,h)}{h} = 1"))
     assert claim.verdict not in AGREES
@@ -681,14 +675,15 @@ TRUE_BUT_REFUTED = [
     pytest.param(display("\\sin^{-1}(x) = \\arcsin(x)"), id="inverse-sine"),
     pytest.param(display("\\vec x \\cdot \\vec y = \\sum_{i=1}^{n} x_i y_i"), id="dot-product"),
     pytest.param(
-        "<!-- symcheck: A is n x n -->\n\n" + display("\\operatorname{tr}(A) = \\sum_{i=1}^{n} A_{ii}"), id="trace"
+        "<!-- symcheck: A is n x n -->\n\n" + display("\\operatorname{tr}(A) = \\sum_{i=1}^{n} A_{ii}"),
+        id="trace",
+        marks=pytest.mark.xfail(strict=True, reason="A_{ii} inside a sum is not read as the diagonal entries of A"),
     ),
     pytest.param(display("|x| = \\sqrt{x^2}"), id="absolute-value"),
 ]
 
 
 @pytest.mark.parametrize("text", TRUE_BUT_REFUTED)
-@pytest.mark.xfail(strict=True, reason="a true claim is refuted, unparsed or undecided (see the case id)")
 def test_true_claim_agrees(text: str) -> None:
     assert_agrees(text)
 
@@ -700,7 +695,6 @@ FALSE_BUT_PROVED = [
 
 
 @pytest.mark.parametrize("text", FALSE_BUT_PROVED)
-@pytest.mark.xfail(strict=True, reason="a false claim is proved (see the case id)")
 def test_false_claim_not_proved(text: str) -> None:
     claim = last_claim(text)
     assert claim.verdict not in AGREES
@@ -717,6 +711,5 @@ FALSE_BUT_UNDECIDED = [
 
 
 @pytest.mark.parametrize("text", FALSE_BUT_UNDECIDED)
-@pytest.mark.xfail(strict=True, reason="a false claim is taken for notation (a name on one side only) and never refuted")
 def test_false_claim_refuted(text: str) -> None:
     assert_refuted(text)

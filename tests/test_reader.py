@@ -90,7 +90,6 @@ def test_code_and_escaped_dollars_ignored() -> None:
     assert blocks("Code `$x = 1$` and a price of \\$5 or \\$6.\n") == []
 
 
-@pytest.mark.xfail(strict=True, reason="two $$...$$ formulas on one line that starts with $$ are read as one block")
 def test_two_displays_one_line() -> None:
     found = blocks("$$a = 1$$ and $$b = 2$$\n")
     assert [block.latex for block in found] == ["a = 1", "b = 2"]
@@ -111,14 +110,12 @@ def test_doubled_backslash_brackets() -> None:
     assert (block.line, block.column) == (1, 13)
 
 
-@pytest.mark.xfail(strict=True, reason="Markdown eats the backslash of \\( so single-backslash inline math is missed")
 def test_backslash_parentheses() -> None:
     block = only_block("Prose \\(c = 3\\) here.\n")
     assert block.latex == "c = 3"
     assert (block.line, block.column) == (1, 9)
 
 
-@pytest.mark.xfail(strict=True, reason="Markdown eats the backslash of \\[ so single-backslash display math is missed")
 def test_backslash_brackets() -> None:
     block = only_block("Text.\n\n\\[\nq = 1\n\\]\n")
     assert block.latex.strip() == "q = 1"

@@ -123,7 +123,6 @@ def test_chain_after_definition_defines_a() -> None:
     assert claims[2].verdict is Verdict.PROVED
 
 
-@pytest.mark.xfail(strict=True, reason="a chain redefines a function already in scope instead of checking it")
 def test_chain_after_definition_checked() -> None:
     text = "$$\\sigma(z) = \\frac{1}{1+e^{-z}}$$\n\n$$a = \\sigma(z) = \\frac{e^z}{e^z+1}$$\n"
     claims = check(text)
@@ -131,14 +130,12 @@ def test_chain_after_definition_checked() -> None:
     assert len(claims[1].steps) == 1
 
 
-@pytest.mark.xfail(strict=True, reason="a chain redefines a function already in scope instead of checking it, so a wrong step is hidden")
 def test_chain_wrong_after_definition() -> None:
     text = "$$\\sigma(z) = \\frac{1}{1+e^{-z}}$$\n\n$$a = \\sigma(z) = \\frac{1}{1+e^{z}}$$\n"
     claims = check(text)
     assert claims[1].verdict is Verdict.REFUTED
 
 
-@pytest.mark.xfail(strict=True, reason="a chain redefines a function already in scope, which changes later claims")
 def test_chain_keeps_earlier_definition() -> None:
     text = "$$\\sigma(z) = \\frac{1}{1+e^{-z}}$$\n\n$$a = \\sigma(z) = \\frac{1}{1+e^{z}}$$\n\n$$\\sigma(0) = \\frac{1}{2}$$\n\n$$\\sigma(1) = \\frac{1}{1+e^{-1}}$$\n"
     claims = check(text)

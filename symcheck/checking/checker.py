@@ -364,6 +364,11 @@ def _claim_message(result: ClaimResult, reading: ClaimReading) -> str:
         return prefix + f"{count} {noun}: {count - numeric} proved, {numeric} supported numerically"
     number, step = bad[0]
     where = f"step {number} of {len(steps)}" if len(steps) > 1 else "the step"
+    located = re.match(r"^(\d+:\d+): (.*)$", step.message, re.DOTALL)
+    if result.verdict is Verdict.UNPARSED and located:
+        # An unparsed claim starts with where reading stopped.
+        suffix = f"; {prefix.rstrip('; ')}" if prefix else ""
+        return f"{located.group(1)}: {located.group(2)} (in {where}: {_short(step.lhs)} = {_short(step.rhs)}{suffix})"
     text = f"{where} ({_short(step.lhs)} = {_short(step.rhs)}): {step.message}"
     if step.counterexample is not None and step.counterexample.point:
         text += "; " + step.counterexample.describe()

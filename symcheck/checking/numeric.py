@@ -48,14 +48,18 @@ def sample_points(symbols: list[sympy.Symbol], count: int, rng: random.Random) -
     """Random rational points: first in (0.3, 2.1) where logarithms and roots are defined, then
     signed values in (-2, 2) away from 0, so kinks such as max(0, x) at 0 are avoided."""
     points = []
+    positive = (count + 1) // 2
     for index in range(count):
         point = {}
-        for symbol in symbols:
-            if index < (count + 1) // 2:
+        for position, symbol in enumerate(symbols):
+            if index < positive:
                 value = sympy.Rational(rng.randint(300, 2100), 1000)
             else:
+                # Signs alternate over the signed points, so every symbol is negative at some
+                # of them and a claim that holds for positive values only is still caught.
                 magnitude = sympy.Rational(rng.randint(150, 2000), 1000)
-                value = magnitude if rng.random() < 0.5 else -magnitude
+                negative = (index - positive + position) % 2 == 0
+                value = -magnitude if negative else magnitude
             # Assumptions from the document (x > 0, x < 0) restrict the sign.
             if symbol.is_nonnegative:  # type: ignore[union-attr]
                 value = abs(value)

@@ -16,13 +16,13 @@ from ..semantics.context import Scope
 from ..semantics.interpret import Interpreter, Note
 from ..semantics.leaves import symbol
 from ..semantics.patterns import resolve_sizes
-from ..semantics.values import InterpretError, Value
+from ..semantics.values import InterpretError, Value, is_matrix
 from .strategies import Outcome, derived_latex, numeric, shapes, structural, symbolic, transposed
 from .verdict import Verdict
 
 # Shares of the step's time budget.
 SYMBOLIC_SHARE = 0.45
-EXPECTED_SHARE = 0.1
+EXPECTED_SHARE = 0.15
 
 
 @dataclass
@@ -101,7 +101,24 @@ def _assume(value: Value, assumptions: dict[str, dict[str, bool]]) -> Value:
     return value.xreplace(mapping)  # type: ignore[union-attr]
 
 
+def _kink(value: Value) -> bool:
+    """Whether a value holds the derivative of max(0, x) (or |x|) evaluated at its kink."""
+    without_steps = value.replace(lambda item: isinstance(item, sympy.Heaviside), lambda item: sympy.Integer(0))  # type: ignore[union-attr]
+    if without_steps.has(sympy.nan):
+        return True  # symcheck's derivative of max(0, x) is nan at 0, once evaluated there
+    for item in value.atoms(sympy.Heaviside, sympy.DiracDelta):  # type: ignore[union-attr]
+        if item.args and item.args[0].is_number and item.args[0] == 0:
+            return True
+    return False
+
+
 def _decide(lhs: Value, rhs: Value, seed: int, seconds: float, want_expected: bool) -> Outcome:
+    if _kink(_evaluated(lhs)) or _kink(_evaluated(rhs)):
+        return Outcome(
+            Verdict.INCONCLUSIVE, "convention",
+            "a derivative of max(0, x) or |x| is taken at its kink 0, where it is not defined; "
+            "symcheck does not pick a value for it (SymPy's Heaviside(0) is 1/2)",
+        )
     if transposed(lhs, rhs):
         # [a, b] against a column: compare the entries, but never call a row equal to a column.
         outcome = _decide(lhs, sympy.ImmutableMatrix(rhs).T, seed, seconds, want_expected)  # type: ignore[arg-type]
@@ -119,8 +136,17 @@ def _decide(lhs: Value, rhs: Value, seed: int, seconds: float, want_expected: bo
     remaining = max(0.05, seconds - (time.monotonic() - started))
     outcome = numeric(lhs, rhs, seed, remaining * (1 - EXPECTED_SHARE) if want_expected else remaining)
     if outcome.verdict is Verdict.REFUTED and want_expected:
-        outcome.expected = derived_latex(lhs, max(0.05, seconds - (time.monotonic() - started)))
+        outcome.expected = derived_latex(lhs, min(seconds * EXPECTED_SHARE, max(0.05, seconds - (time.monotonic() - started))))
     return outcome
+
+
+def _evaluated(value: Value) -> Value:
+    try:
+        if is_matrix(value):
+            return sympy.ImmutableMatrix(value.applyfunc(lambda entry: entry.doit()))  # type: ignore[union-attr]
+        return value.doit()  # type: ignore[union-attr]
+    except Exception:  # noqa: BLE001 - an expression SymPy cannot evaluate has no kink to report
+        return value
 
 
 def _naming(request: StepRequest, lhs: Value, rhs: Value) -> Outcome | None:
@@ -134,14 +160,18 @@ def _naming(request: StepRequest, lhs: Value, rhs: Value) -> Outcome | None:
     for node, value, other in pairs:
         while isinstance(node, Group):
             node = node.body
-        if isinstance(value, sympy.Symbol) and isinstance(node, Name) and value not in other.free_symbols:  # type: ignore[union-attr]
+        elsewhere = _mentions(request, node)
+        if isinstance(value, sympy.Symbol) and isinstance(node, Name) and value not in other.free_symbols and not elsewhere:  # type: ignore[union-attr]
             return Outcome(Verdict.INCONCLUSIVE, "notation", f"{node.key()} is not defined in the document, so this step names it rather than states an equation")
         if isinstance(value, AppliedUndef):
             other_functions = {applied.func for applied in other.atoms(AppliedUndef)}  # type: ignore[union-attr]
             if value.func not in other_functions:
                 return Outcome(Verdict.INCONCLUSIVE, "notation", f"the arbitrary function {value.func} appears on one side only, so this step defines it rather than states an equation")
     one_sided = set(lhs.free_symbols) ^ set(rhs.free_symbols)  # type: ignore[union-attr]
-    undefined_matrices = sorted({str(item).split("_")[0] for item in one_sided if str(item)[:1].isupper() and str(item).split("_")[0] not in request.scope.definitions})
+    undefined_matrices = sorted({
+        str(item).split("_")[0] for item in one_sided
+        if str(item)[:1].isupper() and str(item).split("_")[0] in request.vector_names and str(item).split("_")[0] not in request.scope.definitions
+    })
     if undefined_matrices:
         # A = the matrix of partial derivatives, said in words: the claim holds for one A only.
         return Outcome(Verdict.INCONCLUSIVE, "notation", f"{', '.join(undefined_matrices)} appears on one side only and is not defined in the document")
@@ -151,6 +181,33 @@ def _naming(request: StepRequest, lhs: Value, rhs: Value) -> Outcome | None:
         names = ", ".join(sorted(str(function) for function in left_functions | right_functions))
         return Outcome(Verdict.INCONCLUSIVE, "notation", f"only one side involves the arbitrary function {names}: this is a condition on it, not an identity")
     return None
+
+
+def _mentions(request: StepRequest, node: Node) -> bool:
+    """Whether the name ``node`` also occurs in a side of the claim other than ``node``'s."""
+    from ..semantics.patterns import names_in
+
+    if not isinstance(node, Name):
+        return False
+    key = node.key()
+    count = 0
+    for side in request.context:
+        if side is node:
+            continue
+        for name in names_in(side):
+            # The same name, or a sibling that differs only in an index letter: a_j beside a_k.
+            sibling = name.base == node.base and (
+                (name.layer == node.layer and _index_like(name.subscript) and _index_like(node.subscript))
+                or (name.subscript == node.subscript and bool(name.layer) and bool(node.layer))
+            )
+            if name.key() == key or sibling:
+                count += 1
+    return count > 0
+
+
+def _index_like(subscript: str) -> bool:
+    text = subscript.strip("{}")
+    return bool(text) and all(char.isdigit() or char in "ijklmnpqrst" for char in text)
 
 
 def _size_plans(names: set[str], sizes: tuple[int, ...]) -> list[dict[str, int]]:

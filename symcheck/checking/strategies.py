@@ -28,7 +28,7 @@ from .numeric import (
 )
 from .verdict import Counterexample, Verdict
 
-SAMPLE_POINTS = 6
+SAMPLE_POINTS = 8
 FUNCTION_TRIALS = 3
 
 
@@ -104,20 +104,24 @@ def symbolic(lhs: Value, rhs: Value, seconds: float) -> Outcome | None:
 
 
 def derived_latex(value: Value, seconds: float) -> str | None:
-    """LaTeX of the value symcheck derives for a side, simplified when that is quick."""
+    """LaTeX of the value symcheck derives for a side: evaluated, and simplified if that is quick."""
     try:
-        with soft_deadline(seconds):
+        with soft_deadline(seconds / 2):
             evaluated = _doit(value)
-            try:
-                evaluated = evaluated.applyfunc(sympy.simplify) if is_matrix(evaluated) else sympy.simplify(evaluated)  # type: ignore[union-attr]
-            except SoftTimeout:
-                raise
-            except Exception:  # noqa: BLE001 - a failed simplification keeps the unsimplified value
-                pass
-            return sympy.latex(evaluated)
     except SoftTimeout:
         return None
-    except Exception:  # noqa: BLE001 - LaTeX of the expected value is a courtesy, never fatal
+    except Exception:  # noqa: BLE001 - the expected value is a courtesy, never fatal
+        return None
+    try:
+        with soft_deadline(seconds / 2):
+            simplified = evaluated.applyfunc(sympy.simplify) if is_matrix(evaluated) else sympy.simplify(evaluated)  # type: ignore[union-attr]
+    except SoftTimeout:
+        simplified = evaluated
+    except Exception:  # noqa: BLE001 - a failed simplification keeps the evaluated value
+        simplified = evaluated
+    try:
+        return sympy.latex(simplified)
+    except Exception:  # noqa: BLE001 - printing failures leave the expected value out
         return None
 
 

@@ -14,6 +14,8 @@ from ..notation.tokens import Token, render, strip_layout, tokenize_block
 from .blocks import FormulaBlock
 
 OPENERS = {"{": "}", "(": ")", "[": "]"}
+# Delimiters written as commands: \{ x : x = 1 \} is one set, not an equation.
+COMMAND_OPENERS = {"\\{": "\\}", "\\lbrace": "\\rbrace", "\\langle": "\\rangle", "\\lvert": "\\rvert", "\\lVert": "\\rVert"}
 CLOSERS = {"}", ")", "]"}
 ROW_ENVIRONMENTS = {"aligned", "align", "align*", "gather", "gather*", "gathered", "eqnarray", "eqnarray*", "split", "multline", "multline*", "equation", "equation*"}
 OTHER_RELATIONS = {
@@ -121,6 +123,11 @@ def _top_level_split(tokens: list[Token], separators: set[str]) -> list[tuple[li
             stack.append(token.text)
         elif token.kind == "symbol" and token.text in CLOSERS:
             if stack and stack[-1] in OPENERS and OPENERS[stack[-1]] == token.text:
+                stack.pop()
+        elif token.kind == "command" and token.text in COMMAND_OPENERS:
+            stack.append(token.text)
+        elif token.kind == "command" and token.text in COMMAND_OPENERS.values():
+            if stack and COMMAND_OPENERS.get(stack[-1]) == token.text:
                 stack.pop()
         elif token.is_command("\\begin"):
             stack.append("\\begin")

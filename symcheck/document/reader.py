@@ -22,6 +22,9 @@ MATH_FENCE_LANGUAGES = {"latex", "math", "tex", "katex"}
 
 _TAG = re.compile(r"<(?!!--)/?[A-Za-z][^<>]*>")
 _COMMENT = re.compile(r"<!--(.*?)-->", re.DOTALL)
+# \( ... \) and \[ ... \] with one backslash, read from the source, because Markdown's
+# backslash escapes remove the backslash from the text.
+_SINGLE_BRACKET_MATH = re.compile(r"(?<!\\)\\\[(.+?)(?<!\\)\\\]|(?<!\\)\\\((.+?)(?<!\\)\\\)", re.DOTALL)
 _BRACKET_MATH = re.compile(r"\\\\?\[(.+?)\\\\?\]|\\\\?\((.+?)\\\\?\)", re.DOTALL)
 
 Item = Union[FormulaBlock, Directive]
@@ -46,7 +49,7 @@ def read_text(text: str, path: str = "<string>") -> list[Item]:
     lines = text.split("\n")
     reader = _Reader(path, lines)
     reader.walk(_markdown().parse(text), line_offset=0, depth=0)
-    return reader.items
+    return sorted(reader.items, key=lambda item: (item.line, item.column))
 
 
 class _Reader:
@@ -76,7 +79,14 @@ class _Reader:
                 if language in MATH_FENCE_LANGUAGES:
                     self._add_block(token.content, first + 1, "fence")
             elif token.type in ("math_block", "math_block_label") and first is not None:
-                self._add_located(token.content, first, "display")
+                if "$$" in token.content:
+                    # "$$a = 1$$ and $$b = 2$$" on one line: the plugin sees one block.
+                    end = token.map[1] + line_offset if token.map else None
+                    for index, piece in enumerate(token.content.split("$$")):
+                        if index % 2 == 0 and piece.strip():
+                            self._add_located(piece, first, "display", end)
+                else:
+                    self._add_located(token.content, first, "display")
             elif token.type == "html_block" and first is not None:
                 self._html_block(token, first, depth)
             elif token.type == "inline" and token.children is not None and first is not None:
@@ -131,6 +141,7 @@ class _Reader:
         cursor = (first, 0)
         self._paragraph = first + 1
         self._lead = ""
+        self._single_bracket_math(first, last)
         for child in token.children or []:
             if child.type in ("math_inline", "math_inline_double", "math_single", "math_double"):
                 # Math inside running text is "inline" even between $$ signs: it is part of a sentence.
@@ -142,6 +153,18 @@ class _Reader:
                     self._lead = re.split(r"[.!?:;]\s", child.content[: match.start()])[-1][-80:]
                     latex = match.group(1) if match.group(1) is not None else match.group(2)
                     cursor = self._add_inline(latex, "", "inline", cursor, last)
+
+    def _single_bracket_math(self, first: int, last: int) -> None:
+        """Find \\( x \\) and \\[ x \\] written with one backslash in the paragraph's source."""
+        source = "\n".join(self.lines[first:last])
+        for match in _SINGLE_BRACKET_MATH.finditer(source):
+            latex = match.group(1) if match.group(1) is not None else match.group(2)
+            start = match.start(1) if match.group(1) is not None else match.start(2)
+            start += len(latex) - len(latex.lstrip())
+            line = first + source.count("\n", 0, start)
+            column = start - (source.rfind("\n", 0, start) + 1)
+            self._lead = re.split(r"[.!?:;]\s", source[: match.start()])[-1][-80:]
+            self._add_block(latex.strip(), line, "inline", column + 1, paragraph=self._paragraph)
 
     def _add_inline(
         self, latex: str, markup: str, kind: str, cursor: tuple[int, int], last: int

@@ -59,7 +59,9 @@ def _relu_derivative(z: Array) -> Array:
 
 
 def _relu_symbolic(z: sympy.Expr) -> sympy.Expr:
-    return sympy.Piecewise((z, z > 0), (0, True))
+    # Max rather than Piecewise: a Piecewise of Piecewise conditions lambdifies to np.select with
+    # float conditions, which NumPy 2 rejects for two stacked ReLU layers.
+    return sympy.Max(z, 0)
 
 
 def _relu_symbolic_derivative(z: sympy.Expr) -> sympy.Expr:

@@ -51,7 +51,7 @@ STOP_COMMANDS = {
 MATRIX_ENVIRONMENTS = {"bmatrix", "pmatrix", "matrix", "Bmatrix", "vmatrix", "Vmatrix", "smallmatrix", "array", "cases"}
 # Letters that name functions when followed by "(": the usual names for arbitrary functions.
 FUNCTION_LETTERS = {"f", "g", "h", "F", "G", "H", "\\sigma", "\\phi", "\\varphi", "\\psi", "\\ell", "u", "v", "p", "q", "\\rho"}
-TRANSPOSE_MARKS = {"T", "\\top", "\\intercal", "\\mathsf{T}", "\\mathrm{T}", "t"}
+TRANSPOSE_MARKS = {"T", "\\top", "\\intercal", "\\mathsf{T}", "\\mathrm{T}"}
 GREEK_AND_SYMBOLS_PREFIX = "\\"
 
 
@@ -73,6 +73,7 @@ class Parser:
         self.function_names = function_names or set()
         self.layer_names = layer_names or {"l", "L"}
         self.issues: list[ParseIssue] = []
+        self._open_bars = 0  # absolute-value bars opened and not yet closed
 
     # -- token access ---------------------------------------------------------------
 
@@ -133,7 +134,8 @@ class Parser:
 
     def expression(self) -> Node:
         start = self.peek()
-        assert start is not None
+        if start is None:
+            raise ParseError("expected an expression, found the end of the formula", self._last_token())
         terms: list[tuple[int, Node]] = []
         sign = 1
         token = self.peek()
@@ -157,13 +159,16 @@ class Parser:
         token = self.peek()
         if token is None:
             return True
+        if token.is_symbol("|") and self._open_bars == 0:
+            return False  # an opening bar |x| starts a factor; inside one, a bar closes it
         if token.kind == "symbol" and token.text in TERM_STOPS:
             return True
         return token.kind == "command" and token.text in STOP_COMMANDS
 
     def term(self) -> Node:
         start = self.peek()
-        assert start is not None
+        if start is None:
+            raise ParseError("expected an expression, found the end of the formula", self._last_token())
         factors: list[tuple[str, Node]] = []
         operator = ""
         while True:
@@ -240,9 +245,7 @@ class Parser:
         start_position = self.position
         text, tokens = self._script_text()
         stripped = text.replace(" ", "")
-        if stripped in TRANSPOSE_MARKS and not (stripped == "t" and not isinstance(node, (Name, Group, Sequence, Matrix_))):
-            if stripped == "t":
-                self.issues.append(ParseIssue(caret, "transpose-lowercase-t", "read '^t' as a transpose"))
+        if stripped in TRANSPOSE_MARKS and not (isinstance(node, Name) and node.base == "e" and not node.subscript):
             return Transpose(node.start, node)
         if stripped in ("-T", "{-T}"):
             return Transpose(node.start, Power(node.start, node, Number(caret, "-1")))
@@ -351,7 +354,11 @@ class Parser:
             return Group(token, body, "{")
         if token.is_symbol("|"):
             self.take()
-            body = self.expression()
+            self._open_bars += 1
+            try:
+                body = self.expression()
+            finally:
+                self._open_bars -= 1
             self.expect_symbol("|", "to close the absolute value")
             return Apply(token, Name(token, "abs"), [body], known=True)
         if token.is_symbol(".") and self._dots_ahead():
@@ -546,9 +553,13 @@ class Parser:
     def _apply_known(self, token: Token, canonical: str, bare: bool = False) -> Node:
         following = self.peek(skip_spaces=False)
         if following is not None and following.is_symbol("^"):
-            # \sin^2 x: a power of the function's value.
+            # \sin^2 x: a power of the function's value; \sin^{-1} x: the inverse function.
             self.position += 1
             exponent = self._script_node()
+            if _is_minus_one(exponent) and canonical in INVERSE_FUNCTIONS:
+                return self._apply_known(token, INVERSE_FUNCTIONS[canonical])
+            if _is_minus_one(exponent):
+                raise ParseError(f"'{canonical}^{{-1}}' is ambiguous: write the inverse function or 1/{canonical}", token)
             inner = self._apply_known(token, canonical)
             return Power(token, inner, exponent)
         if following is not None and following.is_symbol("_") and canonical == "log":
@@ -740,6 +751,13 @@ class Parser:
 
     def _fraction(self) -> Node:
         token = self.take()
+        following = self.peek()
+        if following is not None and following.kind == "number" and len(following.text) > 1 and following.text.isdigit():
+            # \frac12 takes the digits one at a time: 1 over 2, and any further digits follow.
+            index = self.tokens.index(following, self.position)
+            digits = [Token("number", char, following.line, following.column + offset) for offset, char in enumerate(following.text[:2])]
+            rest = [Token("number", following.text[2:], following.line, following.column + 2)] if len(following.text) > 2 else []
+            self.tokens = self.tokens[:index] + digits + rest + self.tokens[index + 1 :]
         if self.peek() is not None and self.peek().kind in ("number", "letter") and not self.peek().is_symbol("{"):  # type: ignore[union-attr]
             # \frac12: two single-character arguments.
             numerator_tokens = [self.take()]
@@ -757,7 +775,8 @@ class Parser:
             if derivative.of is None:
                 if self.at_end() or self._at_term_stop():
                     raise ParseError("the derivative operator has nothing to act on", token)
-                derivative.operand = self.factor()
+                # d/dx 3x^2 acts on the whole product written after it, up to + or -.
+                derivative.operand = self.juxtaposed()
             return derivative
         numerator = self.sub_parse(numerator_tokens, token, "numerator")
         denominator = self.sub_parse(denominator_tokens, token, "denominator")
@@ -920,6 +939,13 @@ class Parser:
             raise ParseError("'\\lim' has nothing to take the limit of", token)
         body = self.term()
         return BigOperator(token, "lim", variable, None, None, body, approach)
+
+
+INVERSE_FUNCTIONS = {"sin": "asin", "cos": "acos", "tan": "atan", "sinh": "asinh", "cosh": "acosh", "tanh": "atanh"}
+
+
+def _is_minus_one(node: Node) -> bool:
+    return isinstance(node, Sum_) and len(node.terms) == 1 and node.terms[0][0] == -1 and isinstance(node.terms[0][1], Number) and node.terms[0][1].text == "1"
 
 
 def _plain_text(tokens: list[Token]) -> str:

@@ -25,6 +25,21 @@ from ..notation.tokens import Token
 _ANCHOR = Token("letter", "", 0, 0)
 
 
+def _diff(expression: Value, *variables: object) -> Value:
+    """Differentiate with SymPy, leaving the derivative of max(0, x) undefined at its kink.
+
+    SymPy writes d/dx max(0, x) as Heaviside(x) with Heaviside(0) = 1/2. symcheck makes the
+    value at 0 undefined (nan) instead, so no claim is decided by that convention.
+    """
+    result = sympy.diff(expression, *variables)
+    if result.has(sympy.Heaviside):  # type: ignore[union-attr]
+        result = result.replace(  # type: ignore[union-attr]
+            lambda item: isinstance(item, sympy.Heaviside) and item.args[-1] is not sympy.nan,
+            lambda item: sympy.Heaviside(item.args[0], sympy.nan),
+        )
+    return result
+
+
 def _scalar(interpreter: "Interpreter", node: Node, value: Value, what: str) -> sympy.Expr:
     value = values.as_scalar(value)
     if is_matrix(value):
@@ -66,8 +81,8 @@ def _function_body(interpreter: "Interpreter", node: Name) -> tuple[sympy.Expr, 
 
 def differentiate(interpreter: "Interpreter", node: Node, expression: Value, variable: sympy.Symbol, order: int = 1) -> Value:
     if is_matrix(expression):
-        return sympy.ImmutableMatrix(expression.applyfunc(lambda entry: sympy.diff(entry, variable, order)))  # type: ignore[union-attr]
-    return sympy.diff(expression, variable, order)
+        return sympy.ImmutableMatrix(expression.applyfunc(lambda entry: _diff(entry, variable, order)))  # type: ignore[union-attr]
+    return _diff(expression, variable, order)
 
 
 def derivative_by_expression(interpreter: "Interpreter", node: Node, expression: sympy.Expr, by: sympy.Expr) -> sympy.Expr:
@@ -75,16 +90,16 @@ def derivative_by_expression(interpreter: "Interpreter", node: Node, expression:
     helper = sympy.Dummy("u", real=True)
     replaced = expression.subs(by, helper)
     if not (replaced.free_symbols & by.free_symbols):
-        return sympy.diff(replaced, helper).subs(helper, by)
+        return _diff(replaced, helper).subs(helper, by)
     variables = sorted_symbols(by.free_symbols)
     if not variables:
         raise interpreter.error(node, "a derivative with respect to a constant is undefined", "unsupported")
     # expression depends on the variables only through ``by``: use the chain rule backwards.
     interpreter.note(node, "derivative-by-expression", f"read d/d({by}) as (d/d{variables[0]}) / (d({by})/d{variables[0]})")
-    denominator = sympy.diff(by, variables[0])
+    denominator = _diff(by, variables[0])
     if denominator == 0:
         raise interpreter.error(node, f"cannot differentiate with respect to {by}", "unsupported")
-    return sympy.diff(expression, variables[0]) / denominator
+    return _diff(expression, variables[0]) / denominator
 
 
 def derivative(interpreter: "Interpreter", node: Derivative) -> Value:
@@ -130,6 +145,9 @@ def derivative(interpreter: "Interpreter", node: Derivative) -> Value:
             target = interpreter.value(of)
         else:
             target = sympy.Function(of.key(), real=True)(*(arguments or [wrt_value]))
+    elif isinstance(of, Name) and isinstance(wrt_value, sympy.Symbol) and _undefined_dependent(interpreter, of, wrt_value):
+        # dy/dx with y defined nowhere: y depends on x in some way the claim does not say.
+        target = sympy.Function(of.key(), real=True)(wrt_value)
     else:
         composed = composition_value(interpreter, of)
         target = composed if composed is not None else interpreter.value(of)
@@ -155,6 +173,19 @@ def _at_point(interpreter: "Interpreter", value: Value, parameters: list[sympy.S
     if not mapping:
         return value
     return sympy.ImmutableMatrix(value.xreplace(mapping)) if is_matrix(value) else value.xreplace(mapping)  # type: ignore[union-attr]
+
+
+def _undefined_dependent(interpreter: "Interpreter", node: Name, variable: sympy.Symbol) -> bool:
+    """Whether ``node`` is a quantity that may depend on ``variable``: an undefined name of
+    another family (y against x; but x_2 against x_1 is another independent variable)."""
+    key = node.key()
+    if key == str(variable) or _family(sympy.Symbol(key)) == _family(variable):
+        return False
+    if key in interpreter.scope.definitions or key in interpreter.bindings or node.is_vector:
+        return False
+    if interpreter.sizes is not None and key in interpreter.sizes:
+        return False
+    return not node.base.startswith("\\") or node.base in ("\\phi", "\\psi", "\\ell")
 
 
 def _point_definition(interpreter: "Interpreter", node: Node) -> tuple[sympy.Symbol, sympy.Expr] | None:
@@ -190,7 +221,7 @@ def _chain_factor(interpreter: "Interpreter", node: Derivative) -> Value:
             raise interpreter.error(node, f"'{outer_node.key()}' takes {len(outer.parameters)} arguments, so d{outer_node.key()}/d{inner_node.key()} is ambiguous")
         outer_body, outer_parameters = interpreter.function_expression(outer)
         inner_body, _ = interpreter.function_expression(inner)
-        slope = sympy.diff(outer_body, outer_parameters[0])
+        slope = _diff(outer_body, outer_parameters[0])
         return slope.xreplace({outer_parameters[0]: inner_body})
     arguments = interpreter.applications.get(outer_node.key())
     if outer is None and arguments is not None and len(arguments) == 1:
@@ -198,7 +229,7 @@ def _chain_factor(interpreter: "Interpreter", node: Derivative) -> Value:
         if inner_value is None and inner is None:
             raise interpreter.error(node, f"the claim does not show what {inner_node.key()} is applied to", "needs-context")
         helper = sympy.Dummy("t", real=True)
-        slope = sympy.diff(sympy.Function(outer_node.key(), real=True)(helper), helper)
+        slope = _diff(sympy.Function(outer_node.key(), real=True)(helper), helper)
         return sympy.Subs(slope, helper, arguments[0])
     raise interpreter.error(node, f"d{outer_node.key()}/d{inner_node.key()} relates arbitrary functions whose composition the claim does not show", "needs-context")
 
@@ -230,7 +261,7 @@ def prime(interpreter: "Interpreter", node: Prime) -> Value:
             if len(definition.parameters) != 1:
                 raise interpreter.error(node, f"'{operand.function.key()}' has several arguments, so its prime is ambiguous")
             body, (parameter,) = interpreter.function_expression(definition)
-            slope = sympy.diff(body, parameter, node.order)
+            slope = _diff(body, parameter, node.order)
             return values.apply_elementwise(lambda entry: slope.xreplace({parameter: entry}), arguments[0])
         if len(arguments) != 1:
             raise interpreter.error(node, "a prime on a function of several arguments is ambiguous")
@@ -238,7 +269,7 @@ def prime(interpreter: "Interpreter", node: Prime) -> Value:
             interpreter.applications.setdefault(operand.function.key(), [arguments[0]])  # type: ignore[list-item]
         function = sympy.Function(operand.function.key(), real=True)
         helper = sympy.Dummy("t", real=True)
-        slope = sympy.diff(function(helper), helper, node.order)
+        slope = _diff(function(helper), helper, node.order)
 
         def at(entry: sympy.Expr) -> sympy.Expr:
             if isinstance(entry, sympy.Symbol):
@@ -255,7 +286,7 @@ def prime(interpreter: "Interpreter", node: Prime) -> Value:
             arguments = interpreter.implicit_arguments(operand)
             if len(arguments) != 1:
                 raise interpreter.error(node, f"a prime on '{operand.key()}', a function of several variables, is ambiguous", "ambiguous")
-            return sympy.diff(interpreter.implicit_function(operand, operand.key()), arguments[0], node.order)
+            return _diff(interpreter.implicit_function(operand, operand.key()), arguments[0], node.order)
     value = interpreter.value(operand)
     free = sorted_symbols(_free(value))
     if len(free) == 1:
@@ -355,15 +386,15 @@ def gradient(interpreter: "Interpreter", node: Gradient) -> Value:
     if is_matrix(value) and 1 in value.shape:  # type: ignore[union-attr]
         # The gradient of a vector, as texts in denominator layout write it: the transposed Jacobian.
         interpreter.note(node, "gradient-of-vector", "read the gradient of a vector as the transposed Jacobian (denominator layout)")
-        jacobian_matrix = sympy.ImmutableMatrix([[sympy.diff(entry, variable) for variable in variables] for entry in value])  # type: ignore[union-attr]
+        jacobian_matrix = sympy.ImmutableMatrix([[_diff(entry, variable) for variable in variables] for entry in value])  # type: ignore[union-attr]
         return values.as_scalar(jacobian_matrix if node.transposed else jacobian_matrix.T)
     scalar = _scalar(interpreter, node, value, "the function under \\nabla")
     if node.wrt is not None:
         wrt_value = values.as_scalar(interpreter.value(node.wrt))
         if is_matrix(wrt_value) and 1 not in wrt_value.shape:  # type: ignore[union-attr]
             # The gradient with respect to a matrix has the matrix's shape.
-            return sympy.ImmutableMatrix(wrt_value.applyfunc(lambda entry: sympy.diff(scalar, entry)))  # type: ignore[union-attr]
-    column = sympy.ImmutableMatrix([sympy.diff(scalar, variable) for variable in variables])
+            return sympy.ImmutableMatrix(wrt_value.applyfunc(lambda entry: _diff(scalar, entry)))  # type: ignore[union-attr]
+    column = sympy.ImmutableMatrix([_diff(scalar, variable) for variable in variables])
     return values.as_scalar(column.T) if node.transposed else column
 
 
@@ -395,6 +426,11 @@ def _claim_gradient_variables(interpreter: "Interpreter", own: list[sympy.Symbol
 
 def jacobian(interpreter: "Interpreter", node: Jacobian) -> Value:
     operand = node.operand
+    defined = _defined_components(interpreter, operand)
+    if defined is not None:
+        # J [f_1; f_2] with f_1, f_2 defined: differentiate their bodies by their parameters.
+        bodies, variables = defined
+        return sympy.ImmutableMatrix([[_diff(body, variable) for variable in variables] for body in bodies])
     value = interpreter.value(operand)
     entries = list(value) if is_matrix(value) else [value]  # type: ignore[arg-type]
     variables: list[sympy.Symbol] = []
@@ -408,7 +444,32 @@ def jacobian(interpreter: "Interpreter", node: Jacobian) -> Value:
                 variables.append(variable)
     if not variables:
         variables = variables_of(interpreter, operand, value)
-    return sympy.ImmutableMatrix([[sympy.diff(entry, variable) for variable in variables] for entry in entries])
+    return sympy.ImmutableMatrix([[_diff(entry, variable) for variable in variables] for entry in entries])
+
+
+def _defined_components(interpreter: "Interpreter", operand: Node) -> tuple[list[sympy.Expr], list[sympy.Symbol]] | None:
+    """The bodies and joint parameters of [f_1; f_2] when every entry names a defined function."""
+    from ..notation.ast import Sequence
+
+    inner = operand.body if isinstance(operand, Group) else operand
+    if isinstance(inner, Sequence):
+        cells: list[Node] = list(inner.items)
+    elif isinstance(inner, Matrix_) and all(len(row) == 1 for row in inner.rows):
+        cells = [row[0] for row in inner.rows]
+    else:
+        return None
+    if not cells or not all(isinstance(cell, Name) and _function_definition(interpreter, cell) is not None for cell in cells):
+        return None
+    bodies: list[sympy.Expr] = []
+    variables: list[sympy.Symbol] = []
+    for cell in cells:
+        assert isinstance(cell, Name)
+        body, parameters = _function_body(interpreter, cell)
+        bodies.append(body)
+        for parameter in parameters:
+            if parameter not in variables:
+                variables.append(parameter)
+    return bodies, variables
 
 
 def assemble(blocks: list[list[Value]], node: Matrix_, interpreter: "Interpreter") -> Value:
@@ -453,9 +514,11 @@ def big_operator(interpreter: "Interpreter", node: BigOperator) -> Value:
         if not isinstance(variable_value, sympy.Symbol):
             raise interpreter.error(node, f"cannot take a limit in '{node.variable}'")
         del variable
+        # A limit written without a side is two-sided: both one-sided limits must agree.
+        direction = "+-" if approach.is_finite else "+"
         if is_matrix(body):
-            return sympy.ImmutableMatrix(body.applyfunc(lambda entry: sympy.Limit(entry, variable_value, approach)))  # type: ignore[union-attr]
-        return sympy.Limit(body, variable_value, approach)
+            return sympy.ImmutableMatrix(body.applyfunc(lambda entry: sympy.Limit(entry, variable_value, approach, dir=direction)))  # type: ignore[union-attr]
+        return sympy.Limit(body, variable_value, approach, dir=direction)
 
     index_name = node.variable.strip()
     if not index_name or node.lower is None or node.upper is None:

@@ -25,7 +25,8 @@ KNOWN_FUNCTIONS = {
     "sin": sympy.sin, "cos": sympy.cos, "tan": sympy.tan, "cot": sympy.cot, "sec": sympy.sec,
     "csc": sympy.csc, "asin": sympy.asin, "acos": sympy.acos, "atan": sympy.atan, "sinh": sympy.sinh,
     "cosh": sympy.cosh, "tanh": sympy.tanh, "coth": sympy.coth, "exp": sympy.exp, "sign": sympy.sign,
-    "abs": sympy.Abs, "factorial": sympy.factorial,
+    "abs": sympy.Abs, "factorial": sympy.factorial, "asinh": sympy.asinh, "acosh": sympy.acosh,
+    "atanh": sympy.atanh,
     "sigmoid": lambda x: 1 / (1 + sympy.exp(-x)),
     "relu": lambda x: sympy.Max(0, x),
 }
@@ -220,6 +221,9 @@ class Interpreter:
                 result = values.hadamard(result, factor_value)
             elif operator == "otimes":
                 result = values.outer(result, factor_value)
+            elif operator == "cdot" and _same_vectors(result, factor_value):
+                # x \cdot y between two vectors of one shape is their dot product.
+                result = values.as_scalar(sympy.ImmutableMatrix(result).T * sympy.ImmutableMatrix(factor_value)) if result.shape[1] == 1 else values.as_scalar(sympy.ImmutableMatrix(result) * sympy.ImmutableMatrix(factor_value).T)  # type: ignore[union-attr]
             else:
                 if operator == "" and previous is not None and isinstance(previous, Matrix_) and isinstance(factor, (Matrix_, Group)):
                     self.note(factor, "juxtaposed-matrices", _juxtaposition_message(previous_value, factor_value))
@@ -500,6 +504,12 @@ def _substitute(body: Value, mapping: dict) -> Value:
     if is_matrix(body):
         return sympy.ImmutableMatrix(body.xreplace(mapping))
     return body.xreplace(mapping)
+
+
+def _same_vectors(left: Value, right: Value) -> bool:
+    if not (is_matrix(left) and is_matrix(right)):
+        return False
+    return left.shape == right.shape and 1 in left.shape and left.shape != (1, 1)  # type: ignore[union-attr]
 
 
 def _juxtaposition_message(left: Value | None, right: Value) -> str:

@@ -14,6 +14,7 @@ import re
 import sympy
 
 _NATURAL = re.compile(r"(\d+)")
+_COMMAND_NAME = re.compile(r"\\[A-Za-z]+")  # one command such as \alpha: all latex2sympy2_extended may read
 
 
 @functools.lru_cache(maxsize=4096)
@@ -24,6 +25,8 @@ def symbol(name: str) -> sympy.Symbol:
 
 @functools.lru_cache(maxsize=1024)
 def _latex_leaf(text: str) -> sympy.Basic | None:
+    if not _COMMAND_NAME.fullmatch(text):
+        return None
     from latex2sympy2_extended.latex2sympy2 import ConversionConfig, latex2sympy
 
     config = ConversionConfig(lowercase_symbols=False, interpret_as_mixed_fractions=False)
@@ -61,7 +64,7 @@ def natural_key(item: sympy.Basic) -> tuple:
     """Sort key that puts x_2 before x_10 and x_1 before y_1."""
     text = str(item)
     parts = _NATURAL.split(text)
-    return tuple((0, int(part)) if part.isdigit() else (1, part) for part in parts if part != "")
+    return tuple((0, len(part), part) if part.isdigit() else (1, part) for part in parts if part != "")
 
 
 def sorted_symbols(symbols: set) -> list[sympy.Symbol]:

@@ -161,7 +161,7 @@ def read_claim(claim: Claim, scope: Scope) -> ClaimReading:
         current, following = readings[index].parsed, readings[index + 1].parsed
         if current is None or following is None:
             break
-        definition = _definition(current.node, following.node, claim, index, scope, reading.vector_names, in_prose or index > 0, defined_here)
+        definition = _definition(current.node, following.node, claim, index, scope, reading.vector_names, in_prose, defined_here)
         if definition is None:
             break
         defined_here.add(definition.name)
@@ -190,6 +190,8 @@ def _definition(node: Node, body: Node, claim: Claim, index: int, scope: Scope, 
     own |= {name.key() for name in names_in(body) if name.base in vector_bases and name.subscript}
     if key in defined_here or key in own or key in used:
         return None
+    if index > 0 and key in scope.definitions and not redefine:
+        return None  # in a = \\sigma(z) = ..., a known \\sigma is checked, not redefined
     if any(_is_point(scope, parameter.key()) for parameter in parameters):
         return None  # f(x, y) = -12 after x = 4, y = -3: a value at a point, to be checked
     # A function written out again, f(x, y) = x + y, is a new definition even where f had one:
