@@ -4,7 +4,6 @@ sizes, and run the strategies. This module runs inside a worker process.
 
 from __future__ import annotations
 
-import itertools
 import time
 from dataclasses import dataclass, field
 
@@ -220,12 +219,13 @@ def _size_plans(names: set[str], sizes: tuple[int, ...]) -> list[dict[str, int]]
     # With several sizes, a size of 1 makes vectors look like scalars; use sizes from 2 on.
     sizes = tuple(size for size in sizes if size > 1) or sizes
     plans = [{name: size for name in ordered} for size in sizes]
-    for combination in itertools.product(sizes[:3], repeat=len(ordered)):
-        plan = dict(zip(ordered, combination))
-        if plan not in plans:
-            plans.append(plan)
-        if len(plans) >= 12:
-            break
+    # Two mixed plans with the two smallest sizes: each symbol once larger than the others.
+    if len(sizes) >= 2:
+        small, large = sizes[0], sizes[1]
+        for bigger in ordered[:2]:
+            plan = {name: (large if name == bigger else small) for name in ordered}
+            if plan not in plans:
+                plans.append(plan)
     # Unequal sizes first: they expose products whose shapes only agree when n = m.
     return sorted(plans, key=lambda plan: (len(set(plan.values())) == 1, sum(plan.values()), sorted(plan.items())))
 

@@ -135,6 +135,8 @@ def numeric(lhs: Value, rhs: Value, seed: int, seconds: float) -> Outcome:
         with soft_deadline(seconds):
             for _ in range(trials):
                 (left, right), functions = substitute_functions([lhs, rhs], rng)
+                # Take limits and sums once, symbolically, rather than again at every point.
+                left, right = _evaluate_once(left), _evaluate_once(right)
                 symbols = free_symbols(left, right)
                 for point in sample_points(symbols, SAMPLE_POINTS if symbols else 1, rng):
                     comparison = compare_at(left, right, point)
@@ -166,6 +168,15 @@ def numeric(lhs: Value, rhs: Value, seed: int, seconds: float) -> Outcome:
         return Outcome(Verdict.INCONCLUSIVE, "numeric", reason)
     functions_note = " with random concrete functions in place of arbitrary ones" if trials > 1 else ""
     return Outcome(Verdict.NUMERIC, "numeric", f"the sides agree at {checked} random points{functions_note}, but no proof was found")
+
+
+def _evaluate_once(value: Value) -> Value:
+    if not value.has(sympy.Limit, sympy.Sum, sympy.Product):  # type: ignore[union-attr]
+        return value
+    try:
+        return _doit(value)
+    except (TypeError, ValueError, NotImplementedError, AttributeError, ZeroDivisionError):
+        return value
 
 
 def _unevaluated(*values: Value) -> bool:
