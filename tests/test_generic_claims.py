@@ -196,3 +196,10 @@ def test_sum_instantiated_at_sizes() -> None:
 
 def test_sum_wrong_count_refuted() -> None:
     assert check(r"\sum_{i=1}^{n} (x_i + 1) = n - 1 + \sum_{i=1}^{n} x_i").verdict is Verdict.REFUTED
+
+
+def test_mixed_bounds_warn() -> None:
+    latex = r"J \begin{bmatrix} f_1(x_1, x_2, \ldots, x_n) \\ \\ f_2(x_1, x_2, \ldots, x_n) \end{bmatrix} = \begin{bmatrix} \frac{df_1}{dx_1} & \ldots & \frac{df_1}{dx_m} \\ \\ \frac{df_2}{dx_1} & \ldots & \frac{df_2}{dx_m} \end{bmatrix}"
+    claim = check(latex)
+    warning = next(w for w in claim.warnings if w.code == "mixed-bounds")
+    assert warning.message == "x_m ends the indices of x here, but the rest of the claim runs them to x_n"

@@ -22,7 +22,7 @@ from ..notation.ast import Name
 from ..semantics.context import Scope
 from ..semantics.patterns import names_in
 from ..semantics.reading import ClaimReading, read_claim
-from ..semantics.lints import lint
+from ..semantics.lints import bound_notes, lint
 from ..semantics.shapes import shape_from_matrix
 from .runner import StepRunner
 from .step import StepReport, StepRequest, check_step
@@ -139,6 +139,7 @@ class Checker:
         for side in reading.sides:
             if side.parsed is not None:
                 _add_notes(result, lint(side.parsed.node))
+        _add_notes(result, bound_notes([side.parsed.node for side in reading.sides if side.parsed is not None]))
         result.warnings.extend(ClaimWarning(issue.token.line, issue.token.column, issue.code, issue.message) for issue in reading.issues)
         for definition in reading.definitions:
             definition.section_level = claim.section_level

@@ -117,6 +117,36 @@ def pattern_notes(node: Node) -> list[Note]:
     return notes
 
 
+BOUND_LETTERS = {"n", "m", "N", "M", "k", "K", "L", "d", "p", "q"}
+
+
+def bound_notes(nodes: list[Node]) -> list[Note]:
+    """Warn when one family of indexed names ends at two different bounds, as x_n and x_m.
+
+    In a claim about x_1, ..., x_n, a column written with x_m names a different bound than the
+    rest of the claim, which is usually a slip. The warning points at the rarer of the two.
+    """
+    first: dict[str, dict[str, Name]] = {}
+    counts: dict[str, dict[str, int]] = {}
+    for node in nodes:
+        for name in names_in(node):
+            subscript = name.subscript.strip("{}")
+            if subscript in BOUND_LETTERS and name.base.isalpha() and len(name.base) == 1:
+                family = name.base + "^" + name.layer
+                first.setdefault(family, {}).setdefault(subscript, name)
+                counts.setdefault(family, {})
+                counts[family][subscript] = counts[family].get(subscript, 0) + 1
+    notes: list[Note] = []
+    for family, bounds in first.items():
+        if len(bounds) < 2:
+            continue
+        ranked = sorted(bounds, key=lambda letter: (counts[family][letter], letter))
+        rare, usual = bounds[ranked[0]], bounds[ranked[-1]]
+        notes.append(Note(rare.start.line, rare.start.column, "mixed-bounds",
+                          f"{rare.key()} ends the indices of {rare.base} here, but the rest of the claim runs them to {usual.key()}"))
+    return notes
+
+
 def lint(node: Node) -> list[Note]:
     return summation_notes(node) + precedence_notes(node) + pattern_notes(node)
 
