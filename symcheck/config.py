@@ -46,8 +46,8 @@ class Options:
 
 
 def validate(options: Options) -> Options:
-    if options.budget <= 0:
-        raise ConfigError(f"budget must be a positive number of seconds, not {options.budget}")
+    if not (0 < options.budget <= 3600):  # also rejects nan and infinity
+        raise ConfigError(f"budget must be a number of seconds between 0 and 3600, not {options.budget}")
     if not options.sizes or any(size < 1 or size > 16 for size in options.sizes):
         raise ConfigError(f"sizes must be integers from 1 to 16, not {list(options.sizes)}")
     if options.inconclusive not in INCONCLUSIVE_POLICIES:

@@ -211,7 +211,7 @@ def test_load_options_defaults_without_table(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("table", "message"), [
     ("budgett = 1", "unknown option 'budgett'"),
-    ("budget = -1", "budget must be a positive number of seconds"),
+    ("budget = -1", "budget must be a number of seconds between 0 and 3600"),
     ('inconclusive = "maybe"', "inconclusive must be one of skip, fail, pass"),
     ('strict = "yes"', "'strict' must be true or false"),
 ])

@@ -184,7 +184,8 @@ def test_cli_budget(cli) -> None:
     limited = claims[line_of(BUDGET, "vec x", 1)]
     assert limited["verdict"] == "inconclusive"
     assert "time budget" in limited["message"]
-    assert claims[line_of(BUDGET, "vec x", 2)]["verdict"] == "proved"
+    # Proved at each instantiated size, which is evidence rather than a proof for every n.
+    assert claims[line_of(BUDGET, "vec x", 2)]["verdict"] == "numeric"
     assert status == 0
 
 

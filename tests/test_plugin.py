@@ -170,7 +170,7 @@ def test_counterexample_values_are_right(project: pytest.Pytester) -> None:
 def test_skip_reasons(project: pytest.Pytester) -> None:
     result = project.runpytest("-rs")
     result.stdout.fnmatch_lines(["SKIPPED [[]1[]] docs/calc.md: skipped by a symcheck directive"])
-    result.stdout.fnmatch_lines([f"SKIPPED [[]1[]] docs/calc.md: line {UNPARSED}, unparsed: *cannot read '@' here"])
+    result.stdout.fnmatch_lines([f"SKIPPED [[]1[]] docs/calc.md: line {UNPARSED}, unparsed: *cannot read '@' here*"])
 
 
 def test_inconclusive_policy_fail(project: pytest.Pytester) -> None:
@@ -301,7 +301,7 @@ def test_invalid_config_is_usage_error(pytester: pytest.Pytester) -> None:
 def test_invalid_budget_option_is_usage_error(project: pytest.Pytester) -> None:
     result = project.runpytest("--symcheck-budget", "0")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines(["*budget must be a positive number of seconds*"])
+    result.stderr.fnmatch_lines(["*budget must be a number of seconds between 0 and 3600*"])
 
 
 def test_too_large_file_is_collection_error(project: pytest.Pytester) -> None:

@@ -160,7 +160,10 @@ class Checker:
         first_step = len(reading.definitions)
         scope.used |= _used_names(reading)
 
-        budget = directive.budget if directive is not None and directive.budget else self.options.budget
+        budget = self.options.budget
+        if directive is not None and directive.budget:
+            # A document may ask for more time, but never more than MAX_DIRECTIVE_BUDGET.
+            budget = min(directive.budget, max(self.options.budget, MAX_DIRECTIVE_BUDGET))
         variables = _claim_variables(reading, scope)
         snapshot = scope.copy()
         for index in range(first_step, len(claim.sides) - 1):
@@ -206,11 +209,14 @@ class Checker:
         return StepRequest(
             left.parsed.node, right.parsed.node, scope, reading.vector_names, variables, seed, budget, self.options.sizes,
             implicit_functions=reading.implicit_functions,
-            context=[side.parsed.node for side in reading.sides if side.parsed is not None],
+            # Other sides help read compositions; long chains skip them, which costs quadratic time.
+            context=[side.parsed.node for side in reading.sides if side.parsed is not None] if len(reading.sides) <= 12 else [left.parsed.node, right.parsed.node],
             row_names=reading.row_names,
             lhs_latex=left.side.latex, rhs_latex=right.side.latex,
         )
 
+
+MAX_DIRECTIVE_BUDGET = 30.0  # seconds per step a document's budget directive may set
 
 # Words before a formula in prose that make it a definition for the rest of the section.
 _DEFINING_WORDS = re.compile(

@@ -17,7 +17,7 @@ from ..semantics.values import Value, is_matrix
 WORKING_DIGITS = 30
 CONFIRM_DIGITS = 60
 # Two values agree when |a - b| <= RELATIVE_TOLERANCE * (1 + |a| + |b|).
-RELATIVE_TOLERANCE = sympy.Rational(1, 10**15)
+RELATIVE_TOLERANCE = sympy.Rational(1, 10**20)
 
 
 @dataclass
@@ -52,13 +52,18 @@ def sample_points(symbols: list[sympy.Symbol], count: int, rng: random.Random) -
     for index in range(count):
         point = {}
         for position, symbol in enumerate(symbols):
+            # A prime denominator keeps sample points off grids such as multiples of 1/1000, where
+            # sin(1000 pi x) happens to vanish.
+            denominator = 997
             if index < positive:
-                value = sympy.Rational(rng.randint(300, 2100), 1000)
+                value = sympy.Rational(rng.randint(300, 2100), denominator)
             else:
-                # Signs alternate over the signed points, so every symbol is negative at some
-                # of them and a claim that holds for positive values only is still caught.
-                magnitude = sympy.Rational(rng.randint(150, 2000), 1000)
-                negative = (index - positive + position) % 2 == 0
+                # The signs of the signed points run through the bit patterns of their index, so
+                # every symbol is negative at some of them, and at one point all are.
+                magnitude = sympy.Rational(rng.randint(150, 2000), denominator)
+                if index == count - 1:
+                    magnitude = sympy.Rational(rng.randint(5000, 40000), denominator)  # far from 0
+                negative = ((index - positive) >> (position % 3)) % 2 == 0
                 value = -magnitude if negative else magnitude
             # Assumptions from the document (x > 0, x < 0) restrict the sign.
             if symbol.is_nonnegative:  # type: ignore[union-attr]
@@ -111,7 +116,11 @@ def random_function(arity: int, rng: random.Random) -> tuple[sympy.Lambda, str]:
     linear = sum(coefficient() * argument for argument in arguments)
     weights = [coefficient() for _ in arguments]
     inner = sum(weight * argument for weight, argument in zip(weights, arguments))
-    body = coefficient() + linear + coefficient() * sympy.sin(inner) + sympy.Rational(1, 2) * arguments[0] ** 2
+    second = sum(coefficient() * argument for argument in arguments)
+    body = (
+        coefficient() + linear + coefficient() * sympy.sin(inner) + coefficient() * sympy.cos(second) / 3
+        + coefficient() * arguments[0] ** 2 + coefficient() * arguments[-1] ** 3 / 5
+    )
     name = "(" + ", ".join(str(a) for a in arguments) + ") -> " + sympy.sstr(body)
     return sympy.Lambda(arguments, body), name
 
@@ -176,15 +185,15 @@ def has_undefined_functions(*values: Value) -> bool:
     return any(value.has(AppliedUndef) for value in values)  # type: ignore[union-attr]
 
 
-def format_number(value: sympy.Expr | None) -> str:
+def format_number(value: sympy.Expr | None, digits: int = 12) -> str:
     if value is None:
         return "undefined"
-    number = sympy.Float(value, 12)
+    number = sympy.Float(value, digits)
     text = sympy.sstr(number, full_prec=False)
     return text
 
 
-def format_values(values: list) -> str:
+def format_values(values: list, digits: int = 12) -> str:
     if len(values) == 1:
-        return format_number(values[0])
-    return "[" + ", ".join(format_number(value) for value in values) + "]"
+        return format_number(values[0], digits)
+    return "[" + ", ".join(format_number(value, digits) for value in values) + "]"

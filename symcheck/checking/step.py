@@ -54,7 +54,7 @@ class StepReport:
     seconds: float = 0.0  # wall time of the check, set by the runner
 
 
-def _interpret(request: StepRequest, sizes: dict[str, int] | None) -> tuple[Value, Value, Interpreter]:
+def _interpret(request: StepRequest, sizes: dict[str, int] | None, symbolic_sums: bool = False) -> tuple[Value, Value, Interpreter]:
     interpreter = Interpreter(
         request.scope,
         sizes=sizes,
@@ -62,6 +62,7 @@ def _interpret(request: StepRequest, sizes: dict[str, int] | None) -> tuple[Valu
         variables=[symbol(name) for name in request.variables],
         implicit_functions=dict(request.implicit_functions),
         row_names=set(request.row_names),
+        symbolic_sums=symbolic_sums,
     )
     interpreter.context_nodes = [resolve_sizes(node, sizes or {}) for node in request.context]
     left, right = resolve_sizes(request.lhs, sizes or {}), resolve_sizes(request.rhs, sizes or {})
@@ -114,9 +115,9 @@ def _kink(value: Value) -> bool:
 def _decide(lhs: Value, rhs: Value, seed: int, seconds: float, want_expected: bool) -> Outcome:
     if _kink(_evaluated(lhs)) or _kink(_evaluated(rhs)):
         return Outcome(
-            Verdict.INCONCLUSIVE, "convention",
-            "a derivative of max(0, x) or |x| is taken at its kink 0, where it is not defined; "
-            "symcheck does not pick a value for it (SymPy's Heaviside(0) is 1/2)",
+            Verdict.INCONCLUSIVE, "undefined",
+            "a side is undefined here: it is 0/0 or infinity minus infinity, or the derivative of "
+            "max(0, x) at its kink 0, which symcheck leaves undefined (SymPy's Heaviside(0) is 1/2)",
         )
     if transposed(lhs, rhs):
         # [a, b] against a column: compare the entries, but never call a row equal to a column.
@@ -182,6 +183,26 @@ def _naming(request: StepRequest, lhs: Value, rhs: Value) -> Outcome | None:
     return None
 
 
+def _has_ellipsis(request: StepRequest) -> bool:
+    from ..notation.ast import BigOperator, Ellipsis_
+    from ..semantics.lints import _walk
+
+    return any(isinstance(item, (Ellipsis_, BigOperator)) for side in (request.context or [request.lhs, request.rhs]) for item in _walk(side))
+
+
+def _written_size(request: StepRequest) -> int:
+    """The largest numeric index written on a component of a vector of the claim (2 for w_2)."""
+    from ..semantics.patterns import names_in
+
+    largest = 1
+    for side in request.context or [request.lhs, request.rhs]:
+        for name in names_in(side):
+            subscript = name.subscript.strip("{}")
+            if subscript.isdigit() and len(subscript) == 1 and name.base in request.vector_names:
+                largest = max(largest, int(subscript))
+    return largest
+
+
 def _mentions(request: StepRequest, node: Node) -> bool:
     """Whether the name ``node`` also occurs in a side of the claim other than ``node``'s."""
     from ..semantics.patterns import names_in
@@ -190,6 +211,10 @@ def _mentions(request: StepRequest, node: Node) -> bool:
         return False
     key = node.key()
     count = 0
+    # A name that a definition in scope uses is a variable of the document, not a new name.
+    for definition in request.scope.definitions.values():
+        if any(name.key() == key for name in names_in(definition.body)):
+            return True
     for side in request.context:
         if side is node:
             continue
@@ -240,7 +265,12 @@ def check_step(request: StepRequest) -> StepReport:
             return _error_report(error)
     else:
         outcome = _naming(request, lhs, rhs) or _decide(lhs, rhs, request.seed, request.budget, True)
-        return StepReport(outcome, interpreter.notes)
+        return StepReport(_undetermined(outcome, interpreter), interpreter.notes)
+
+    # A sum to a symbolic n: SymPy may prove it for every n at once.
+    general = _prove_for_every_size(request)
+    if general is not None:
+        return general
 
     # A general claim: find its sizes, then decide it at each.
     try:
@@ -248,6 +278,16 @@ def check_step(request: StepRequest) -> StepReport:
     except InterpretError as error:
         return _error_report(error)
     plans = _size_plans(probe.size_symbols or {"n"}, request.sizes)
+    # Without a size symbol (every shape declared with numbers), the one plan is the claim itself.
+    exact = not probe.size_symbols
+    smallest = _written_size(request)
+    if smallest > 1 and (probe.size_symbols or {"n"}) == {"n"} and not _has_ellipsis(request):
+        # The claim writes its vectors out (w_1, w_2) and has no "..." pattern: n is that size.
+        plans = [{"n": smallest}]
+        exact = True
+    elif smallest > 1 and any(plan.get("n", smallest) >= smallest for plan in plans):
+        # w_1 x_1 + w_2 x_2 beside \vec w: the vector has at least 2 entries.
+        plans = [plan for plan in plans if plan.get("n", smallest) >= smallest]
     notes: list[Note] = list(probe.notes)
     verdicts: list[Outcome] = []
     skipped: list[dict[str, int]] = []
@@ -269,7 +309,7 @@ def check_step(request: StepRequest) -> StepReport:
                 report.notes = notes
                 return report
             return StepReport(report.outcome, notes, error.line, error.column)
-        outcome = _naming(request, lhs, rhs) or _decide(lhs, rhs, request.seed + index, share, True)
+        outcome = _undetermined(_naming(request, lhs, rhs) or _decide(lhs, rhs, request.seed + index, share, True), interpreter)
         if outcome.verdict is Verdict.REFUTED:
             _attach_size(outcome, plan)
             return StepReport(outcome, notes)
@@ -278,12 +318,46 @@ def check_step(request: StepRequest) -> StepReport:
         reason = "the claim's pattern fits none of the sizes" if skipped else "no size could be checked within the time budget"
         return StepReport(Outcome(Verdict.INCONCLUSIVE, "instantiation", reason), notes)
     sizes_text = _sizes_text([plan for plan in plans[: len(verdicts) + len(skipped)] if plan not in skipped])
+    if exact and all(outcome.verdict is Verdict.PROVED for outcome in verdicts):
+        return StepReport(Outcome(Verdict.PROVED, "instantiation", f"proved symbolically at the size the claim writes out, {sizes_text}"), notes)
     if all(outcome.verdict is Verdict.PROVED for outcome in verdicts):
-        return StepReport(Outcome(Verdict.PROVED, "instantiation", f"proved symbolically at each size {sizes_text}"), notes)
+        # A proof at each of a few sizes is evidence, not a proof for every size.
+        return StepReport(Outcome(Verdict.NUMERIC, "instantiation", f"proved symbolically at each size {sizes_text}, but not for every size"), notes)
     if all(outcome.verdict in (Verdict.PROVED, Verdict.NUMERIC) for outcome in verdicts):
         return StepReport(Outcome(Verdict.NUMERIC, "instantiation", f"agrees at each size {sizes_text} (numerically at some), but no proof was found"), notes)
     worst = next(outcome for outcome in verdicts if outcome.verdict not in (Verdict.PROVED, Verdict.NUMERIC))
     return StepReport(Outcome(worst.verdict, "instantiation", f"{worst.message} (at some of the sizes {sizes_text})"), notes)
+
+
+def _undetermined(outcome: Outcome, interpreter: Interpreter) -> Outcome:
+    """Keep only proofs when the claim differentiates names it never defines (dy/du, grad_w C).
+
+    Such names are read as unknown functions of the variable, but the claim does not say how they
+    depend on each other, so agreement or disagreement at random functions decides nothing.
+    """
+    if not interpreter.dependent_names or outcome.verdict is Verdict.PROVED:
+        return outcome
+    names = sorted(interpreter.dependent_names)
+    subject = f"{names[0]} is" if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]} are"
+    return Outcome(Verdict.INCONCLUSIVE, "notation", f"{subject} not defined in the document, so how the claim's quantities depend on each other is unknown")
+
+
+def _prove_for_every_size(request: StepRequest) -> StepReport | None:
+    """Prove a claim with sums to a symbolic bound for every size, or return None."""
+    try:
+        lhs, rhs, interpreter = _interpret(request, None, symbolic_sums=True)
+    except InterpretError:
+        return None
+    if not (lhs.has(sympy.Sum, sympy.Product) or rhs.has(sympy.Sum, sympy.Product)):  # type: ignore[union-attr]
+        return None
+    if lhs.has(sympy.Indexed) or rhs.has(sympy.Indexed):  # type: ignore[union-attr]
+        # Sums of x_i: SymPy proves these only case by case, so instantiate instead.
+        pass
+    outcome = symbolic(lhs, rhs, request.budget * 0.3)
+    if outcome is None:
+        return None
+    outcome.message = "the difference simplifies to 0 for every size"
+    return StepReport(outcome, interpreter.notes)
 
 
 def _sizes_text(plans: list[dict[str, int]]) -> str:

@@ -128,6 +128,9 @@ def derived_latex(value: Value, seconds: float) -> str | None:
 def numeric(lhs: Value, rhs: Value, seed: int, seconds: float) -> Outcome:
     """Compare the sides at random points; refute with a confirmed counterexample."""
     rng = random.Random(seed)
+    constant = _constant_difference(lhs, rhs)
+    if constant is not None:
+        return constant
     trials = FUNCTION_TRIALS if has_undefined_functions(lhs, rhs) else 1
     checked = 0
     undefined_points = 0
@@ -150,8 +153,7 @@ def numeric(lhs: Value, rhs: Value, seed: int, seconds: float) -> Outcome:
                     if confirmed.defined and not confirmed.agree:
                         counterexample = Counterexample(
                             {str(symbol): str(value) for symbol, value in sorted(point.items(), key=lambda item: natural_key(item[0]))},
-                            format_values(confirmed.lhs),
-                            format_values(confirmed.rhs),
+                            *_distinct_texts(confirmed.lhs, confirmed.rhs),
                             functions=functions,
                         )
                         return Outcome(Verdict.REFUTED, "numeric", "the sides differ", counterexample)
@@ -168,6 +170,40 @@ def numeric(lhs: Value, rhs: Value, seed: int, seconds: float) -> Outcome:
         return Outcome(Verdict.INCONCLUSIVE, "numeric", reason)
     functions_note = " with random concrete functions in place of arbitrary ones" if trials > 1 else ""
     return Outcome(Verdict.NUMERIC, "numeric", f"the sides agree at {checked} random points{functions_note}, but no proof was found")
+
+
+def _distinct_texts(left: list, right: list) -> tuple[str, str]:
+    """Both values as text, with as many digits as it takes to show that they differ."""
+    for digits in (12, 25, 45):
+        left_text, right_text = format_values(left, digits), format_values(right, digits)
+        if left_text != right_text:
+            break
+    return left_text, right_text
+
+
+def _constant_difference(lhs: Value, rhs: Value) -> Outcome | None:
+    """Decide a step between two constants exactly, without sampling: 1 = 1 + 10^{-20}."""
+    if free_symbols(lhs, rhs) or has_undefined_functions(lhs, rhs):
+        return None
+    if is_matrix(lhs) or is_matrix(rhs):
+        return None
+    try:
+        difference = lhs - rhs  # type: ignore[operator]
+        zero = difference.is_zero
+        if zero is None:
+            value = difference.evalf(CONFIRM_DIGITS)
+            if not value.is_number or value.has(sympy.nan, sympy.zoo):
+                return None
+            scale = 1 + abs(lhs.evalf(CONFIRM_DIGITS)) + abs(rhs.evalf(CONFIRM_DIGITS))  # type: ignore[union-attr]
+            zero = abs(value) <= sympy.Float(10) ** (-(CONFIRM_DIGITS - 10)) * scale
+            if zero:
+                return None  # agrees to 50 digits: leave it to the numeric comparison
+    except (TypeError, ValueError, AttributeError, ZeroDivisionError):
+        return None
+    if zero:
+        return None
+    left_text, right_text = _distinct_texts([lhs.evalf(CONFIRM_DIGITS)], [rhs.evalf(CONFIRM_DIGITS)])  # type: ignore[union-attr]
+    return Outcome(Verdict.REFUTED, "numeric", "the sides are different constants", Counterexample({}, left_text, right_text))
 
 
 def _evaluate_once(value: Value) -> Value:

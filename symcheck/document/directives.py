@@ -72,10 +72,14 @@ def shape_key(latex_name: str) -> str:
 def parse_directive(text: str) -> DirectiveSet:
     """Read the statements of one ``symcheck:`` comment."""
     result = DirectiveSet()
+    assuming = False  # "assume x > 0; y real": later statements may be assumptions too
     for statement in (part.strip() for part in text.split(";")):
         if not statement:
             continue
         lowered = statement.lower()
+        if assuming and (_ASSUME_RELATION.match(statement) or _ASSUME_WORD.match(statement)):
+            _add_assumption(result, statement)
+            continue
         if lowered == "skip":
             result.skip = True
         elif lowered == "xfail" or lowered.startswith("xfail "):
@@ -86,6 +90,7 @@ def parse_directive(text: str) -> DirectiveSet:
                 raise DirectiveError(f"invalid budget '{statement}': write 'budget 5s'")
             result.budget = float(match.group("seconds"))
         elif lowered.startswith("assume "):
+            assuming = True
             for assumption in statement[len("assume ") :].split(","):
                 _add_assumption(result, assumption.strip())
         elif (match := _VECTOR.match(statement)) is not None:

@@ -328,7 +328,8 @@ def jacobian_gradient(symbols: NetworkSymbols) -> list[sympy.Expr]:
     """Derive dC/dtheta with ``Matrix([C]).jacobian`` on the whole cost (the slow baseline)."""
     cost = symbolic_cost(symbols)
     jacobian = sympy.Matrix([cost]).jacobian(symbols.parameters)
-    return list(jacobian)
+    # The derivative of Max(z, 0) comes out as Heaviside(z), which is 1/2 at 0; use ReLU'(0) = 0.
+    return [entry.replace(sympy.Heaviside, lambda argument, *_: sympy.Heaviside(argument, 0)) for entry in jacobian]
 
 
 @dataclass

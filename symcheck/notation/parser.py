@@ -51,6 +51,14 @@ STOP_COMMANDS = {
 MATRIX_ENVIRONMENTS = {"bmatrix", "pmatrix", "matrix", "Bmatrix", "vmatrix", "Vmatrix", "smallmatrix", "array", "cases"}
 # Letters that name functions when followed by "(": the usual names for arbitrary functions.
 FUNCTION_LETTERS = {"f", "g", "h", "F", "G", "H", "\\sigma", "\\phi", "\\varphi", "\\psi", "\\ell", "u", "v", "p", "q", "\\rho"}
+GREEK = {
+    "alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta", "vartheta",
+    "iota", "kappa", "lambda", "mu", "nu", "xi", "pi", "varpi", "rho", "varrho", "sigma", "varsigma",
+    "tau", "upsilon", "phi", "varphi", "chi", "psi", "omega", "Gamma", "Delta", "Theta", "Lambda",
+    "Xi", "Pi", "Sigma", "Upsilon", "Phi", "Psi", "Omega",
+}
+# Commands that name a symbol: Greek letters and a few others.
+SYMBOL_COMMANDS = {"\\" + letter for letter in GREEK} | {"\\ell", "\\hbar", "\\infty", "\\imath", "\\jmath", "\\aleph"}
 TRANSPOSE_MARKS = {"T", "\\top", "\\intercal", "\\mathsf{T}", "\\mathrm{T}"}
 GREEK_AND_SYMBOLS_PREFIX = "\\"
 
@@ -580,9 +588,32 @@ class Parser:
             return Apply(token, function, [body], known=True)
         if nxt is None or self._at_term_stop():
             raise ParseError(f"the function '{canonical}' has no argument", token)
-        # \sin x, \log x^2: the argument is the next factor.
-        argument = self.factor()
+        # \sin 2x, \cos xy, \log x^2: the argument is the product written after the name, up to
+        # an operator or the next function (\sin x \cos x is a product of two functions).
+        argument = self._function_argument()
         return Apply(token, function, [argument], known=True)
+
+    def _function_argument(self) -> Node:
+        start = self.peek()
+        assert start is not None
+        factors: list[tuple[str, Node]] = [("", self.factor())]
+        while not self._at_term_stop():
+            token = self.peek()
+            if token is None or (token.kind in ("symbol", "command") and token.text in PRODUCT_OPERATORS):
+                break
+            if token.kind == "command" and (token.text in COMMAND_FUNCTIONS or token.text in ("\\frac", "\\dfrac", "\\nabla", "\\partial", "\\sum", "\\prod", "\\lim", "\\sqrt")):
+                break
+            if token.kind == "letter" and self._bare_function_at():
+                break
+            if token.is_symbol("(", "[", "|"):
+                break
+            factors.append(("", self.factor()))
+        return factors[0][1] if len(factors) == 1 else Product(start, factors)
+
+    def _bare_function_at(self) -> bool:
+        self._skip_spaces()
+        word = self._word_at(self.position)
+        return any(word.startswith(name) and self._bracket_after_letters(len(name)) for name in BARE_FUNCTIONS)
 
     def _bracketed(self, opening: str, closing: str) -> Node:
         open_token = self.take()
@@ -627,7 +658,9 @@ class Parser:
             if name == "\\operatorname":
                 text, _ = self._script_text()
                 canonical = BARE_FUNCTIONS.get(text, text)
-                return self._apply_known(token, canonical) if canonical in BARE_FUNCTIONS.values() else self._maybe_apply(Name(token, f"\\operatorname{{{text}}}"))
+                if canonical in BARE_FUNCTIONS.values():
+                    return self._apply_known(token, canonical)
+                raise ParseError(f"the function '{text}' is not supported", token)
             return self._apply_known(token, COMMAND_FUNCTIONS[name])
         if name in ACCENTS:
             return self._accented()
@@ -655,10 +688,10 @@ class Parser:
         if name in ("\\infty",):
             self.take()
             return Name(token, "\\infty")
-        if name[1:].isalpha():
+        if name in SYMBOL_COMMANDS:
             self.take()
             return self._maybe_apply(Name(token, name))
-        raise ParseError(f"cannot read '{name}' here", token)
+        raise ParseError(f"the command '{name}' is not supported", token)
 
     def _norm(self, token: Token) -> Node:
         """``\\|x\\|``, ``\\|x\\|_2``, ``\\|X\\|_F``: a vector or matrix norm."""
@@ -734,6 +767,9 @@ class Parser:
             degree = self.expression()
             self.expect_symbol("]", "to close the root's degree")
             following = self.peek()
+        if following is not None and (following.kind in ("letter", "command") or (following.kind == "number" and len(following.text) == 1)):
+            # \sqrt x and \sqrt 2: one token is the radicand, as in TeX.
+            return Root(token, self.atom(), degree)
         if following is None or not following.is_symbol("{"):
             found = "the end of the formula" if following is None else f"'{following.text}'"
             raise ParseError(f"'\\sqrt' needs a braced argument, found {found}", following or token)

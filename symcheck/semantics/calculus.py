@@ -147,6 +147,7 @@ def derivative(interpreter: "Interpreter", node: Derivative) -> Value:
             target = sympy.Function(of.key(), real=True)(*(arguments or [wrt_value]))
     elif isinstance(of, Name) and isinstance(wrt_value, sympy.Symbol) and _undefined_dependent(interpreter, of, wrt_value):
         # dy/dx with y defined nowhere: y depends on x in some way the claim does not say.
+        interpreter.dependent_names.add(of.key())
         target = sympy.Function(of.key(), real=True)(wrt_value)
     else:
         composed = composition_value(interpreter, of)
@@ -374,6 +375,12 @@ def gradient(interpreter: "Interpreter", node: Gradient) -> Value:
         body, parameters = _function_body(interpreter, operand)
         value: Value = body
         variables = parameters
+    elif isinstance(operand, Name) and node.wrt is not None and _undefined_dependent(interpreter, operand, sympy.Symbol("_")) and operand.key() not in interpreter.implicit_functions and not _is_function_name(interpreter, operand):
+        # \nabla_w C with C defined nowhere: C depends on w in some way the claim does not say.
+        wrt_value = interpreter.value(node.wrt)
+        variables = list(wrt_value) if is_matrix(wrt_value) else [wrt_value]  # type: ignore[arg-type,list-item]
+        interpreter.dependent_names.add(operand.key())
+        value = sympy.Function(operand.key(), real=True)(*variables)
     else:
         value = interpreter.value(operand)
         variables = variables_of(interpreter, operand, value)
@@ -545,7 +552,7 @@ def big_operator(interpreter: "Interpreter", node: BigOperator) -> Value:
 
 def _resolve_bound(interpreter: "Interpreter", node: BigOperator, bound: sympy.Expr) -> sympy.Expr:
     if interpreter.sizes is None:
-        if bound.free_symbols:
+        if bound.free_symbols and not interpreter.symbolic_sums:
             raise interpreter.error(node, f"the {node.operator} runs to {bound}, a size not fixed", "needs-size")
         return bound
     mapping = {free: sympy.Integer(interpreter.sizes.get(str(free), interpreter.sizes.get("n", 2))) for free in bound.free_symbols}

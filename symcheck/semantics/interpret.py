@@ -57,6 +57,8 @@ class Interpreter:
     applications: dict[str, list[sympy.Expr]] = field(default_factory=dict)  # arbitrary function -> its arguments here
     row_names: set[str] = field(default_factory=set)  # vectors written as rows (left of a matrix)
     context_nodes: list[Node] = field(default_factory=list)  # every side of the claim, at the current sizes
+    dependent_names: set[str] = field(default_factory=set)  # undefined names read as functions of a variable
+    symbolic_sums: bool = False  # keep sums to a symbolic bound n unevaluated, for a proof for every n
     _indices: dict[str, sympy.Symbol] = field(default_factory=dict)
     _expanding: set[str] = field(default_factory=set)  # definitions being read, against cycles
 

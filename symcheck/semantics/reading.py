@@ -146,6 +146,10 @@ def read_claim(claim: Claim, scope: Scope) -> ClaimReading:
         except ParseError as error:
             readings.append(SideReading(side, error=error))
             continue
+        except RecursionError:
+            anchor = side.tokens[0] if side.tokens else None
+            readings.append(SideReading(side, error=ParseError("the formula is nested too deeply to read", anchor)))
+            continue
         readings.append(SideReading(side, parsed=parsed))
         issues.extend(parsed.issues)
 

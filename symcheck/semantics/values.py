@@ -55,6 +55,11 @@ def matrix(rows: list[list[sympy.Expr]]) -> MatrixBase:
 def add(left: Value, right: Value, what: str = "sum") -> Value:
     left, right = as_scalar(left), as_scalar(right)
     if is_matrix(left) != is_matrix(right):
+        # 1 - sigma(z) with z a vector: the scalar is added to every entry, as NumPy broadcasts.
+        matrix_value = left if is_matrix(left) else right
+        scalar = right if is_matrix(left) else left
+        if 1 in matrix_value.shape:  # type: ignore[union-attr]
+            return sympy.ImmutableMatrix(matrix_value.applyfunc(lambda entry: entry + scalar))  # type: ignore[union-attr]
         raise InterpretError(f"cannot add {shape_text(left)} and {shape_text(right)} in a {what}", "shape")
     if is_matrix(left) and left.shape != right.shape:  # type: ignore[union-attr]
         raise InterpretError(f"cannot add a {shape_text(left)} matrix and a {shape_text(right)} matrix", "shape")
