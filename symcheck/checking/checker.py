@@ -367,8 +367,15 @@ def _claim_message(result: ClaimResult, reading: ClaimReading) -> str:
         noun = "step" if count == 1 else "steps"
         if result.verdict is Verdict.PROVED:
             return prefix + f"{count} {noun} proved"
-        numeric = sum(1 for step in steps if step.verdict is Verdict.NUMERIC)
-        return prefix + f"{count} {noun}: {count - numeric} proved, {numeric} supported numerically"
+        numeric = [step for step in steps if step.verdict is Verdict.NUMERIC]
+        instantiated = [step for step in numeric if step.method == "instantiation"]
+        parts = [f"{count - len(numeric)} proved"] if count > len(numeric) else []
+        if instantiated:
+            sizes = instantiated[0].message.split("at each size ", 1)[-1].split(", but", 1)[0]
+            parts.append(f"{len(instantiated)} proved at each size tried ({sizes}) but not for every size")
+        if len(numeric) > len(instantiated):
+            parts.append(f"{len(numeric) - len(instantiated)} supported numerically")
+        return prefix + f"{count} {noun}: " + "; ".join(parts)
     number, step = bad[0]
     where = f"step {number} of {len(steps)}" if len(steps) > 1 else "the step"
     located = re.match(r"^(\d+:\d+): (.*)$", step.message, re.DOTALL)
