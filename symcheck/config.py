@@ -36,7 +36,7 @@ class Options:
     cache: bool = True  # reuse step verdicts from the on-disk cache
     max_formula_length: int = 20_000  # characters of one formula
     max_file_size: int = 20_000_000  # bytes of one document
-    max_nesting: int = 200  # depth of nested groups in one formula
+    max_nesting: int = 64  # depth of nested groups in one formula; deeper ones overflow the parser
     exclude: tuple[str, ...] = field(default=())  # glob patterns of files to skip
 
     def with_overrides(self, **overrides: Any) -> "Options":

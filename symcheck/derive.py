@@ -311,6 +311,10 @@ def broadcasting_function(expr: sympy.Basic, arguments: Sequence[sympy.Symbol]) 
     if expr.has(sympy.Derivative, sympy.Integral, sympy.Limit):
         raise DeriveError("cannot evaluate with NumPy: the formula contains a derivative, integral or limit that SymPy left unevaluated")
 
+    stray = sorted(str(item) for item in expr.free_symbols - set(arguments))
+    if stray:
+        # lambdify writes symbol names into Python source; only the arguments may appear there.
+        raise DeriveError(f"cannot evaluate with NumPy: {', '.join(stray)} is not among the arguments")
     shape: tuple[int, ...] = tuple(expr.shape) if isinstance(expr, MatrixBase) else ()
     entries = list(expr) if isinstance(expr, MatrixBase) else [expr]
     symbols = tuple(arguments)

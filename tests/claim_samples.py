@@ -1,4 +1,4 @@
-"""Generated Markdown documents with many claims, for tests of the runner, cache and limits."""
+"""Generated Markdown documents with many claims, and helpers shared by the runner, cache and limit tests."""
 
 from __future__ import annotations
 
@@ -37,3 +37,15 @@ def generated_document(groups: int, seed: int = 0) -> str:
         for formula in _templates(rng, index):
             lines.extend([f"$${formula}$$", ""])
     return "\n".join(lines)
+
+
+def limits_are_checked() -> bool:
+    """Return whether Checker.plan_claim rejects a formula that breaks a limit in checking/limits.py."""
+    from symcheck.api import verify_text
+    from symcheck.checking.limits import MAX_MATRIX_COLUMNS
+    from symcheck.checking.verdict import Verdict
+    from symcheck.config import Options
+
+    columns = " & ".join("1" for _ in range(MAX_MATRIX_COLUMNS + 1))
+    report = verify_text(f"$$\\begin{{bmatrix}} {columns} \\end{{bmatrix}} = 0$$", options=Options(cache=False))
+    return report.claims[0].verdict is Verdict.UNPARSED and "limit" in report.claims[0].message

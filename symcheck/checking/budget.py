@@ -1,8 +1,9 @@
 """Time budgets that hold in any thread or process.
 
 A check runs in a worker process; when it overruns, the worker is killed and replaced, and the
-check is reported as timed out. Inside the worker, which runs checks on its main thread, a soft
-deadline (SIGALRM) lets a strategy give up early and leave time for the next one.
+check is reported as timed out. WorkerPool runs several checks at once, one per worker, from
+the calling thread. Inside the worker, which runs checks on its main thread, a soft deadline
+(SIGALRM) lets a strategy give up early and leave time for the next one.
 """
 
 from __future__ import annotations
@@ -218,8 +219,8 @@ class WorkerPool:
     """A fixed number of Workers that run calls concurrently, each call under its own limit.
 
     Everything happens on the calling thread: calls are sent to idle workers and
-    ``multiprocessing.connection.wait`` watches the busy ones. Workers are therefore forked
-    from a process whose other threads symcheck does not use, which keeps fork safe.
+    ``multiprocessing.connection.wait`` watches the busy ones. symcheck starts no threads of its
+    own, so no other symcheck thread can hold a lock while a worker is forked.
     """
 
     def __init__(self, size: int) -> None:

@@ -6,7 +6,7 @@ seed, budget and sizes. Token lines are left out, so adding a line above a formu
 key, but token columns stay in because a few messages name a column. Positions in a cached
 report (warnings, the place of an interpretation error) are stored as the index of the token
 they point at and mapped back to the current token's line and column on a hit. The key also
-holds a digest of symcheck's own source files and the versions of SymPy, mpmath, NumPy and
+contains a digest of symcheck's own source files and the versions of SymPy, mpmath, NumPy and
 Python, so a changed checker never reuses old verdicts.
 
 The cache is one SQLite database in ``platformdirs.user_cache_dir("symcheck")``, or in the
@@ -21,13 +21,14 @@ import dataclasses
 import enum
 import functools
 import hashlib
+import importlib.metadata
 import json
 import logging
 import os
 import platform
 import sqlite3
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Iterable
 
 from ..config import Options
 from ..notation.tokens import Token
@@ -41,12 +42,12 @@ CACHE_FORMAT = 1  # raise when the stored JSON or the key serialisation changes
 DATABASE_NAME = f"verdicts-{CACHE_FORMAT}.sqlite3"
 CACHE_DIR_VARIABLE = "SYMCHECK_CACHE_DIR"
 BUSY_TIMEOUT_SECONDS = 30.0  # how long a run waits for another run's write to finish
-# Dataclass fields that record where something is in the file, not what it says.
+# Dataclass fields that record where something is in the file, not its content.
 POSITION_FIELDS = frozenset({"line", "end_line", "section_id", "section_level"})
-# Reports whose verdict depends on the time the step got; another run may decide them.
+# Reports whose verdict depends on the time the step got, so another run may decide them.
 UNCACHED_METHODS = frozenset({"timeout", "error"})
 TIME_DEPENDENT_PHRASES = ("ran out of time", "within the time budget", "timed out")
-# Bound on the objects one key serialises; it also stops the walk on a reference cycle.
+# Bound on the objects one key serialises. It also stops the walk on a reference cycle.
 MAX_SERIALISED_ITEMS = 2_000_000
 _SQL_VARIABLES = 500  # keys per SELECT, below SQLite's limit on bound parameters
 
@@ -99,25 +100,27 @@ class VerdictCache:
 
     # -- keys -----------------------------------------------------------------------
 
-    def key(self, request: StepRequest) -> StepKey | None:
+    def key(self, request: StepRequest, serialiser: "Serialiser | None" = None) -> StepKey | None:
         """Return the cache key of ``request``, or None when it cannot be serialised."""
         try:
-            digest, positions = request_fingerprint(request)
+            digest, positions = (serialiser or Serialiser()).fingerprint(request)
         except (NotCacheable, RecursionError) as error:
             log.debug("step not cached: %s", error)
             return None
         return StepKey(digest, positions)
 
     def keys(self, requests: list[StepRequest]) -> list[StepKey | None]:
-        return [self.key(request) for request in requests]
+        """Return the keys of ``requests``, serialising each shared definition once."""
+        serialiser = Serialiser()
+        return [self.key(request, serialiser) for request in requests]
 
     # -- reading and writing --------------------------------------------------------
 
     def lookup(self, requests: list[StepRequest], keys: list[StepKey | None]) -> list[StepReport | None]:
         """Return the cached report of each request, None where there is none."""
         found: list[StepReport | None] = [None] * len(requests)
-        wanted = [key.digest for key in keys if key is not None]
-        rows = self._select(wanted) if wanted and not self.disabled else {}
+        digests = [key.digest for key in keys if key is not None]
+        rows = self._select(digests) if digests and not self.disabled else {}
         for index, key in enumerate(keys):
             text = rows.get(key.digest) if key is not None else None
             report = None
@@ -169,6 +172,8 @@ class VerdictCache:
         return rows
 
     def _insert(self, rows: list[tuple[str, str]]) -> None:
+        # NOTE: entries are never evicted, so the database grows with every new step checked.
+        # Deleting the cache folder is safe at any time when no run is using it.
         try:
             connection = self._connect()
             try:
@@ -199,15 +204,16 @@ def is_cacheable(report: StepReport) -> bool:
 
 @functools.lru_cache(maxsize=1)
 def code_fingerprint() -> str:
-    """Return a digest of symcheck's source files and the versions of the libraries it checks with."""
-    import mpmath
-    import numpy
-    import sympy
+    """Return a digest of symcheck's source files and the versions of the libraries it checks with.
 
+    The versions come from the installed distributions' metadata, so a run whose steps are all
+    cached does not import the libraries.
+    """
     import symcheck
 
     digest = hashlib.sha256()
-    versions = (CACHE_FORMAT, symcheck.__version__, sympy.__version__, mpmath.__version__, numpy.__version__, platform.python_version())
+    versions = [CACHE_FORMAT, symcheck.__version__, platform.python_version()]
+    versions.extend(_installed_version(name) for name in ("sympy", "mpmath", "numpy"))
     digest.update(repr(versions).encode())
     package = Path(symcheck.__file__).parent
     for path in sorted(package.rglob("*.py")):
@@ -216,81 +222,125 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
+def _installed_version(distribution: str) -> str:
+    try:
+        return importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return "not installed"
+
+
 class _Text(str):
     """A piece of the serialisation that the walk emits as it is."""
 
 
+class Serialiser:
+    """Canonical text of requests, with the scope's definitions serialised once per batch.
+
+    The steps of a document share the Definition objects of its scope, so each is walked once
+    and is replaced in every later key by the digest of its text. The memo holds a reference to
+    each object, so an id is never reused while the Serialiser lives.
+    """
+
+    def __init__(self) -> None:
+        from ..semantics.context import Definition
+
+        self.shared_types: tuple[type, ...] = (Definition,)
+        self.memo: dict[int, tuple[object, str, list[Position]]] = {}
+        self.fields: dict[type, list[str]] = {}
+
+    def fingerprint(self, request: StepRequest) -> tuple[str, list[Position]]:
+        """Return the cache key digest of ``request`` and its tokens' positions in walk order."""
+        text, positions = self.text(request)
+        digest = hashlib.sha256(code_fingerprint().encode())
+        digest.update(text.encode("utf-8", "surrogatepass"))
+        return digest.hexdigest(), positions
+
+    def text(self, root: object, shared: bool = True) -> tuple[str, list[Position]]:
+        pieces: list[str] = []
+        positions: list[Position] = []
+        self._walk(root, pieces, positions, shared)
+        return "\0".join(pieces), positions
+
+    def _field_names(self, kind: type) -> list[str]:
+        names = self.fields.get(kind)
+        if names is None:
+            names = [field.name for field in dataclasses.fields(kind) if field.name not in POSITION_FIELDS]
+            self.fields[kind] = names
+        return names
+
+    def _walk(self, root: object, pieces: list[str], positions: list[Position], shared: bool) -> None:
+        """Append the canonical pieces of ``root``, walking with an explicit stack.
+
+        Deep notation trees would overflow Python's recursion limit, so the walk recurses only
+        into shared objects and into members of sets and of dictionaries with keys that are
+        not strings, which it sorts.
+        """
+        stack: list[object] = [root]
+        visited = 0
+        while stack:
+            item = stack.pop()
+            visited += 1
+            if visited > MAX_SERIALISED_ITEMS:
+                raise NotCacheable(f"the step has more than {MAX_SERIALISED_ITEMS} parts to serialise")
+            if isinstance(item, _Text):
+                pieces.append(item)
+            elif item is None or isinstance(item, (bool, int, float, str)):
+                pieces.append(f"{type(item).__name__}:{item!r}")
+            elif isinstance(item, enum.Enum):
+                pieces.append(f"enum:{type(item).__qualname__}.{item.name}")
+            elif isinstance(item, Token):
+                positions.append((item.line, item.column))
+                pieces.append(f"token:{item.kind}:{item.text!r}:{item.column}")
+            elif shared and isinstance(item, self.shared_types) and item is not root:
+                _, digest, member_positions = self._shared(item)
+                pieces.append(f"shared:{digest}")
+                positions.extend(member_positions)
+            elif dataclasses.is_dataclass(item) and not isinstance(item, type):
+                stack.append(_Text(")"))
+                for name in reversed(self._field_names(type(item))):
+                    stack.append(getattr(item, name))
+                    stack.append(_Text(f"{name}="))
+                stack.append(_Text(f"{type(item).__module__}.{type(item).__qualname__}("))
+            elif isinstance(item, (list, tuple)):
+                stack.append(_Text("]"))
+                stack.extend(reversed(item))
+                stack.append(_Text(f"{type(item).__name__}["))
+            elif isinstance(item, (set, frozenset)):
+                self._sorted(list(item), "set", pieces, positions)
+            elif isinstance(item, dict):
+                if all(isinstance(key, str) for key in item):
+                    stack.append(_Text("}"))
+                    for key in sorted(item, reverse=True):
+                        stack.append(item[key])
+                        stack.append(_Text(f"key:{key!r}"))
+                    stack.append(_Text("dict{"))
+                else:
+                    self._sorted(list(item.items()), "dict", pieces, positions)
+            else:
+                raise NotCacheable(f"cannot serialise a {type(item).__name__}")
+
+    def _shared(self, item: object) -> tuple[object, str, list[Position]]:
+        entry = self.memo.get(id(item))
+        if entry is None or entry[0] is not item:
+            text, positions = self.text(item)
+            entry = (item, hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest(), positions)
+            self.memo[id(item)] = entry
+        return entry
+
+    def _sorted(self, items: list[object], kind: str, pieces: list[str], positions: list[Position]) -> None:
+        """Append unordered members sorted by their own serialisation, so the order is canonical."""
+        members = [self.text(item) for item in items]
+        members.sort(key=lambda member: member[0])
+        pieces.append(f"{kind}{{")
+        for text, member_positions in members:
+            pieces.append(text)
+            positions.extend(member_positions)
+        pieces.append("}")
+
+
 def request_fingerprint(request: StepRequest) -> tuple[str, list[Position]]:
     """Return the cache key digest of ``request`` and its tokens' positions in walk order."""
-    digest = hashlib.sha256(code_fingerprint().encode())
-    positions: list[Position] = []
-    _serialise(request, lambda text: digest.update(text.encode("utf-8", "surrogatepass") + b"\0"), positions)
-    return digest.hexdigest(), positions
-
-
-def _serialise(root: object, emit: Callable[[str], None], positions: list[Position]) -> None:
-    """Emit a canonical text form of ``root``, walking with an explicit stack.
-
-    Deep notation trees would overflow Python's recursion limit, so the walk does not recurse
-    except to sort the members of sets and of dictionaries with keys that are not strings.
-    """
-    stack: list[object] = [root]
-    visited = 0
-    while stack:
-        item = stack.pop()
-        visited += 1
-        if visited > MAX_SERIALISED_ITEMS:
-            raise NotCacheable(f"the step has more than {MAX_SERIALISED_ITEMS} parts to serialise")
-        if isinstance(item, _Text):
-            emit(item)
-        elif item is None or isinstance(item, (bool, int, float, str)):
-            emit(f"{type(item).__name__}:{item!r}")
-        elif isinstance(item, enum.Enum):
-            emit(f"enum:{type(item).__qualname__}.{item.name}")
-        elif isinstance(item, Token):
-            positions.append((item.line, item.column))
-            emit(f"token:{item.kind}:{item.text!r}:{item.column}")
-        elif dataclasses.is_dataclass(item) and not isinstance(item, type):
-            stack.append(_Text(")"))
-            for field in reversed(dataclasses.fields(item)):
-                if field.name in POSITION_FIELDS:
-                    continue
-                stack.append(getattr(item, field.name))
-                stack.append(_Text(f"{field.name}="))
-            stack.append(_Text(f"{type(item).__module__}.{type(item).__qualname__}("))
-        elif isinstance(item, (list, tuple)):
-            stack.append(_Text("]"))
-            stack.extend(reversed(item))
-            stack.append(_Text(f"{type(item).__name__}["))
-        elif isinstance(item, (set, frozenset)):
-            _emit_sorted(list(item), "set", emit, positions)
-        elif isinstance(item, dict):
-            if all(isinstance(key, str) for key in item):
-                stack.append(_Text("}"))
-                for key in sorted(item, reverse=True):
-                    stack.append(item[key])
-                    stack.append(_Text(f"key:{key!r}"))
-                stack.append(_Text("dict{"))
-            else:
-                _emit_sorted(list(item.items()), "dict", emit, positions)
-        else:
-            raise NotCacheable(f"cannot serialise a {type(item).__name__}")
-
-
-def _emit_sorted(items: list[object], kind: str, emit: Callable[[str], None], positions: list[Position]) -> None:
-    """Emit unordered members sorted by their own serialisation, so the order is canonical."""
-    members = []
-    for item in items:
-        pieces: list[str] = []
-        member_positions: list[Position] = []
-        _serialise(item, pieces.append, member_positions)
-        members.append(("\0".join(pieces), member_positions))
-    members.sort(key=lambda member: member[0])
-    emit(f"{kind}{{")
-    for text, member_positions in members:
-        emit(text)
-        positions.extend(member_positions)
-    emit("}")
+    return Serialiser().fingerprint(request)
 
 
 # -- serialisation of reports -----------------------------------------------------------

@@ -24,6 +24,7 @@ from ..semantics.patterns import names_in
 from ..semantics.reading import ClaimReading, read_claim
 from ..semantics.lints import bound_notes, lint
 from ..semantics.shapes import shape_from_matrix
+from .limits import check_claim as check_claim_limits
 from .runner import StepRunner
 from .step import StepReport, StepRequest, check_step
 from .verdict import ClaimResult, ClaimWarning, FileReport, StepResult, Verdict, worst
@@ -122,9 +123,10 @@ class Checker:
             result.directive = "xfail"
             result.directive_reason = directive.xfail
 
-        if len(claim.latex) > self.options.max_formula_length:
+        problem = check_claim_limits(claim, self.options)
+        if problem is not None:
             result.verdict = Verdict.UNPARSED
-            result.message = f"{claim.line}:{claim.column}: the formula has {len(claim.latex)} characters, more than the limit of {self.options.max_formula_length}"
+            result.message = problem.located()
             return plan
         if claim.problem:
             result.verdict = Verdict.UNPARSED

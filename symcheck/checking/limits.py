@@ -1,8 +1,8 @@
 """Limits on the size of a formula, checked on its tokens before it is parsed.
 
 The parser and the interpreter recurse once or more per level of nesting, so a formula nested
-thousands of levels deep would raise RecursionError; a 1000 x 1000 matrix would take minutes
-to build. These checks reject such formulas with the line and column of the place that breaks
+thousands of levels deep would raise RecursionError. A 1000 x 1000 matrix would take minutes
+to build, and Python cannot convert a numeral of thousands of digits at all. These checks reject such formulas with the line and column of the place that breaks
 the limit, so the claim is reported as unparsed and the rest of the document is still checked.
 """
 
@@ -17,6 +17,9 @@ from ..notation.tokens import Token
 
 MAX_MATRIX_ROWS = 50
 MAX_MATRIX_COLUMNS = 50
+# Digits of one numeral. Python 3.11 refuses to convert decimal strings of more than 4300
+# digits to int (sys.get_int_max_str_digits), which SymPy does when it reads a numeral.
+MAX_NUMBER_DIGITS = 1000
 
 OPENING_SYMBOLS = {"{", "(", "["}
 CLOSING_SYMBOLS = {"}", ")", "]"}
@@ -50,14 +53,22 @@ def claim_tokens(claim: Claim) -> list[Token]:
 
 
 def check_claim(claim: Claim, options: Options) -> LimitProblem | None:
-    """Return the first limit ``claim`` breaks (length, nesting, matrix size), or None."""
+    """Return the first limit ``claim`` breaks (length, numerals, nesting, matrix size), or None."""
     if len(claim.latex) > options.max_formula_length:
         return LimitProblem(
             claim.line, claim.column,
             f"the formula has {len(claim.latex)} characters, more than the limit of {options.max_formula_length}",
         )
     tokens = claim_tokens(claim)
-    return check_nesting(tokens, options.max_nesting) or check_matrices(tokens)
+    return check_numbers(tokens) or check_nesting(tokens, options.max_nesting) or check_matrices(tokens)
+
+
+def check_numbers(tokens: list[Token], max_digits: int = MAX_NUMBER_DIGITS) -> LimitProblem | None:
+    """Reject a numeral with more than ``max_digits`` digits."""
+    for token in tokens:
+        if token.kind == "number" and len(token.text) > max_digits:
+            return LimitProblem(token.line, token.column, f"the number has {len(token.text)} digits, more than the limit of {max_digits}")
+    return None
 
 
 def nesting_levels(tokens: list[Token], limit: int | None = None) -> tuple[int, Token | None]:

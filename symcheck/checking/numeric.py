@@ -81,7 +81,7 @@ def _evaluate(expression: sympy.Expr, point: dict, digits: int) -> sympy.Expr | 
         if value.has(sympy.Limit, sympy.Derivative, sympy.Subs, sympy.Integral, sympy.Sum):
             value = value.doit()
         result = value.evalf(digits)
-    except (ZeroDivisionError, ValueError, TypeError, ArithmeticError, RecursionError):
+    except (ZeroDivisionError, ValueError, TypeError, ArithmeticError, RecursionError, MemoryError):
         return None
     if not isinstance(result, sympy.Expr) or result.free_symbols or result.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo):
         return None

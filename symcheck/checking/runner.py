@@ -2,8 +2,8 @@
 
 With ``options.jobs`` above 1 the steps run concurrently in that many workers. Every random
 choice of a step is seeded by its request, so a step's report does not depend on which worker
-ran it or when, and the reports are the same as in a serial run (except when a step is close
-to its time budget, where the machine's load decides whether it finishes).
+ran it, and the reports are the same as in a serial run. The exception is a step close to its
+time budget, because the machine's load then decides how far it gets.
 Verdicts found in the on-disk cache are returned without running the step again.
 """
 
@@ -22,6 +22,9 @@ log = logging.getLogger(__name__)
 
 # Extra seconds a worker gets beyond the step budget before it is killed.
 GRACE_SECONDS = 0.5
+# Characters of a worker's error kept in the step message and the log. An error can quote a
+# whole formula, such as a numeral of thousands of digits.
+MAX_ERROR_LENGTH = 300
 
 
 class StepRunner:
@@ -62,9 +65,14 @@ def _report(request: StepRequest, result: CallResult) -> StepReport:
     if isinstance(result.error, TimedOut):
         report = StepReport(Outcome(Verdict.INCONCLUSIVE, "timeout", f"timed out after {request.budget:g} s"))
     elif result.error is not None:
-        log.warning("checking a step failed: %s", result.error)
-        report = StepReport(Outcome(Verdict.INCONCLUSIVE, "error", f"checking failed: {result.error}"))
+        error = _shorten(str(result.error))
+        log.warning("checking the step %s = %s failed: %s", _shorten(request.lhs_latex, 60), _shorten(request.rhs_latex, 60), error)
+        report = StepReport(Outcome(Verdict.INCONCLUSIVE, "error", f"checking failed: {error}"))
     else:
         report = result.value
     report.seconds = result.seconds
     return report
+
+
+def _shorten(text: str, limit: int = MAX_ERROR_LENGTH) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."

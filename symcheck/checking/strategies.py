@@ -98,7 +98,7 @@ def symbolic(lhs: Value, rhs: Value, seconds: float) -> Outcome | None:
                 return Outcome(Verdict.PROVED, "symbolic", "the difference of the sides simplifies to 0")
     except SoftTimeout:
         return None
-    except (TypeError, ValueError, NotImplementedError, AttributeError, RecursionError, ZeroDivisionError):
+    except (TypeError, ValueError, NotImplementedError, AttributeError, RecursionError, ZeroDivisionError, OverflowError, MemoryError):
         return None
     return None
 
@@ -161,8 +161,8 @@ def numeric(lhs: Value, rhs: Value, seed: int, seconds: float) -> Outcome:
     except SoftTimeout:
         if checked == 0:
             return Outcome(Verdict.INCONCLUSIVE, "numeric", "numeric evaluation ran out of time")
-    except (TypeError, ValueError, NotImplementedError, AttributeError, RecursionError) as error:
-        return Outcome(Verdict.INCONCLUSIVE, "numeric", f"numeric evaluation failed: {error}")
+    except (TypeError, ValueError, NotImplementedError, AttributeError, RecursionError, OverflowError, MemoryError) as error:
+        return Outcome(Verdict.INCONCLUSIVE, "numeric", f"numeric evaluation failed: {type(error).__name__}: {error}")
     if checked == 0:
         reason = "both sides are undefined or complex at every sampled point" if undefined_points else "the sides could not be evaluated"
         if _unevaluated(lhs, rhs):

@@ -346,7 +346,8 @@ def _split_row(tokens: list[Token], block: FormulaBlock) -> list[Claim]:
         if not part:
             continue
         after_comma = index > 0 and pieces[index - 1][1] is not None and pieces[index - 1][1].is_symbol(",")  # type: ignore[union-attr]
-        if claims and after_comma and _is_condition(part):
+        after_separator = index > 0 and pieces[index - 1][1] is not None and pieces[index - 1][1].is_symbol(",", ";")  # type: ignore[union-attr]
+        if claims and after_separator and _is_condition(part):
             claims[-1].conditions.append(Side(part, render(part)))
             continue
         if not any(token.is_symbol("=") for token in part):

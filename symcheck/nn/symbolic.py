@@ -92,6 +92,10 @@ def lambdify_broadcast(
     names ``lambdify`` would substitute a Dummy throughout all expressions once per
     argument, which is quadratic in the size.
     """
+    stray = set().union(*(getattr(expression, "free_symbols", set()) for expression in expressions)) - set(arguments)
+    if stray:
+        # lambdify writes symbol names into Python source; only the arguments may appear there.
+        raise ValueError(f"expressions use symbols that are not arguments: {sorted(map(str, stray))}")
     aliases = [sympy.Symbol(f"_symcheck_arg{position}", **argument.assumptions0) for position, argument in enumerate(arguments)]
     renamed = _rename_symbols(expressions, dict(zip(arguments, aliases)))
     # use_imps=False skips the search for implemented_function objects, which walks the
