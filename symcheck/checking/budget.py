@@ -94,7 +94,7 @@ class Worker:
     def _start(self) -> None:
         context = _context()
         parent, child = context.Pipe()
-        process = context.Process(target=_serve, args=(child,), daemon=True)
+        process = context.Process(target=_serve, args=(child,), daemon=True)  # type: ignore[attr-defined]
         process.start()
         child.close()
         self._process, self._connection = process, parent

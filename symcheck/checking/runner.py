@@ -13,7 +13,7 @@ import logging
 
 from ..config import Options
 from .budget import Call, CallResult, TimedOut, WorkerPool
-from .cache import VerdictCache, open_cache
+from .cache import StepKey, VerdictCache, open_cache
 from .step import StepReport, StepRequest, check_step
 from .strategies import Outcome
 from .verdict import Verdict
@@ -38,7 +38,7 @@ class StepRunner:
     def run(self, requests: list[StepRequest]) -> list[StepReport]:
         """Check every request, taking cached verdicts where there are some."""
         reports: list[StepReport | None] = [None] * len(requests)
-        keys = self.cache.keys(requests) if self.cache is not None else [None] * len(requests)
+        keys: list[StepKey | None] = list(self.cache.keys(requests)) if self.cache is not None else [None] * len(requests)
         if self.cache is not None:
             for index, cached in enumerate(self.cache.lookup(requests, keys)):
                 reports[index] = cached

@@ -436,8 +436,8 @@ def jacobian(interpreter: "Interpreter", node: Jacobian) -> Value:
     defined = _defined_components(interpreter, operand)
     if defined is not None:
         # J [f_1; f_2] with f_1, f_2 defined: differentiate their bodies by their parameters.
-        bodies, variables = defined
-        return sympy.ImmutableMatrix([[_diff(body, variable) for variable in variables] for body in bodies])
+        bodies, parameters = defined
+        return sympy.ImmutableMatrix([[_diff(body, parameter) for parameter in parameters] for body in bodies])
     value = interpreter.value(operand)
     entries = list(value) if is_matrix(value) else [value]  # type: ignore[arg-type]
     variables: list[sympy.Symbol] = []
