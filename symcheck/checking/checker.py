@@ -173,7 +173,7 @@ class Checker:
         return plan
 
     def _plan_expression(self, claim: Claim, scope: Scope, plan: "_ClaimPlan") -> "_ClaimPlan":
-        """A displayed matrix without '=': record the shape it gives, if it gives one."""
+        """Record the shape a displayed matrix without '=' gives, if it gives one."""
         from ..notation.parser import ParseError, parse_side
         from ..semantics.shapes import layer_shapes, shape_from_matrix
 
@@ -197,7 +197,7 @@ class Checker:
         return plan
 
     def _plan_step(self, reading: ClaimReading, index: int, scope: Scope, variables: list[str], budget: float) -> StepResult | StepRequest:
-        """A step decided without SymPy (unparsed side, other relation), or a request to check it."""
+        """Return a step decided without SymPy (unparsed side, other relation), or a request to check it."""
         left, right = reading.sides[index], reading.sides[index + 1]
         for side in (left, right):
             if side.error is not None:

@@ -102,7 +102,7 @@ def _assume(value: Value, assumptions: dict[str, dict[str, bool]]) -> Value:
 
 
 def _kink(value: Value) -> bool:
-    """Whether a value holds the derivative of max(0, x) (or |x|) evaluated at its kink."""
+    """Tell whether a value contains an undefined value, such as the derivative of max(0, x) at its kink."""
     without_steps = value.replace(lambda item: isinstance(item, sympy.Heaviside), lambda item: sympy.Integer(0))  # type: ignore[union-attr]
     if without_steps.has(sympy.nan):
         return True  # symcheck's derivative of max(0, x) is nan at 0, once evaluated there
@@ -173,7 +173,7 @@ def _naming(request: StepRequest, lhs: Value, rhs: Value) -> Outcome | None:
         if str(item)[:1].isupper() and str(item).split("_")[0] in request.vector_names and str(item).split("_")[0] not in request.scope.definitions
     })
     if undefined_matrices:
-        # A = the matrix of partial derivatives, said in words: the claim holds for one A only.
+        # A = the matrix of partial derivatives, given in words: the claim is true for one A only.
         return Outcome(Verdict.INCONCLUSIVE, "notation", f"{', '.join(undefined_matrices)} appears on one side only and is not defined in the document")
     left_functions = {applied.func for applied in lhs.atoms(AppliedUndef)}  # type: ignore[union-attr]
     right_functions = {applied.func for applied in rhs.atoms(AppliedUndef)}  # type: ignore[union-attr]
@@ -191,7 +191,7 @@ def _has_ellipsis(request: StepRequest) -> bool:
 
 
 def _written_size(request: StepRequest) -> int:
-    """The largest numeric index written on a component of a vector of the claim (2 for w_2)."""
+    """Return the largest numeric index written on a component of a vector of the claim (2 for w_2)."""
     from ..semantics.patterns import names_in
 
     largest = 1
@@ -204,7 +204,7 @@ def _written_size(request: StepRequest) -> int:
 
 
 def _mentions(request: StepRequest, node: Node) -> bool:
-    """Whether the name ``node`` also occurs in a side of the claim other than ``node``'s."""
+    """Tell whether the name ``node`` also occurs in a side of the claim other than its own."""
     from ..semantics.patterns import names_in
 
     if not isinstance(node, Name):

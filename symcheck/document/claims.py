@@ -291,7 +291,7 @@ def _drop_text_groups(tokens: list[Token]) -> list[Token]:
 
 
 def _is_condition(tokens: list[Token]) -> bool:
-    """Whether a comma-separated part reads as a side condition such as ``i = j`` or ``x > 0``."""
+    """Tell whether a comma-separated part reads as a side condition such as ``i = j`` or ``x > 0``."""
     significant = _significant(tokens)
     if not significant:
         return False
@@ -370,7 +370,7 @@ def _split_row(tokens: list[Token], block: FormulaBlock) -> list[Claim]:
 
 
 def _make_expression(tokens: list[Token], block: FormulaBlock) -> Claim:
-    """A displayed expression without '=': one side, nothing to check, but it may give a shape."""
+    """Make a claim of a displayed expression without '=': nothing to check, but it may give a shape."""
     significant = _significant(tokens)
     return Claim(
         path=block.path, sides=[Side(tokens, render(tokens))], latex=render(tokens),
@@ -429,7 +429,7 @@ def _make_claim(tokens: list[Token], block: FormulaBlock) -> Claim | None:
 
 
 def _unbalanced(tokens: list[Token]) -> Token | None:
-    """The first bracket without a partner, or None when every bracket is matched."""
+    """Return the first bracket without a partner, or None when every bracket is matched."""
     stack: list[Token] = []
     for token in tokens:
         if token.kind == "symbol" and token.text in OPENERS:

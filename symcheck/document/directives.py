@@ -36,12 +36,12 @@ RELATION_ASSUMPTIONS = {
 
 
 class DirectiveError(ValueError):
-    """A directive that cannot be read; the message says what is accepted."""
+    """A directive that cannot be read; the message lists what is accepted."""
 
 
 @dataclass
 class DirectiveSet:
-    """What one comment says, sorted by kind."""
+    """The statements of one comment, sorted by kind."""
 
     skip: bool = False
     xfail: str | None = None  # the reason, possibly empty
@@ -51,7 +51,7 @@ class DirectiveSet:
 
 
 def shape_key(latex_name: str) -> str:
-    """The symbol key of a name written in LaTeX, as the notation layer spells it."""
+    """Return the symbol key of a name written in LaTeX, as the notation layer spells it."""
     from ..notation.ast import Name
     from ..notation.parser import ParseError, parse_side
     from ..notation.tokens import strip_layout, tokenize

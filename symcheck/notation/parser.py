@@ -501,7 +501,7 @@ class Parser:
         return name_node
 
     def _comma_list_follows(self) -> bool:
-        """Whether the parenthesis ahead holds a comma-separated list, as in x(a, b)."""
+        """Tell whether the parenthesis ahead contains a comma-separated list, as in x(a, b)."""
         depth = 0
         for token in self.tokens[self.position :]:
             if token.is_symbol("(", "[", "{"):

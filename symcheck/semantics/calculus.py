@@ -146,7 +146,7 @@ def derivative(interpreter: "Interpreter", node: Derivative) -> Value:
         else:
             target = sympy.Function(of.key(), real=True)(*(arguments or [wrt_value]))
     elif isinstance(of, Name) and isinstance(wrt_value, sympy.Symbol) and _undefined_dependent(interpreter, of, wrt_value):
-        # dy/dx with y defined nowhere: y depends on x in some way the claim does not say.
+        # dy/dx with y defined nowhere: y depends on x in a way the claim leaves open.
         interpreter.dependent_names.add(of.key())
         target = sympy.Function(of.key(), real=True)(wrt_value)
     else:
@@ -236,7 +236,7 @@ def _chain_factor(interpreter: "Interpreter", node: Derivative) -> Value:
 
 
 def composition_value(interpreter: "Interpreter", node: Node) -> Value | None:
-    """The value of a composition written by juxtaposition, such as f_1 f_2 \\cdots f_m."""
+    """Return the value of a composition written by juxtaposition, such as f_1 f_2 \\cdots f_m."""
     from ..notation.ast import Product
     from .patterns import expand_product_ellipsis
 
@@ -376,7 +376,7 @@ def gradient(interpreter: "Interpreter", node: Gradient) -> Value:
         value: Value = body
         variables = parameters
     elif isinstance(operand, Name) and node.wrt is not None and _undefined_dependent(interpreter, operand, sympy.Symbol("_")) and operand.key() not in interpreter.implicit_functions and not _is_function_name(interpreter, operand):
-        # \nabla_w C with C defined nowhere: C depends on w in some way the claim does not say.
+        # \nabla_w C with C defined nowhere: C depends on w in a way the claim leaves open.
         wrt_value = interpreter.value(node.wrt)
         variables = list(wrt_value) if is_matrix(wrt_value) else [wrt_value]  # type: ignore[arg-type,list-item]
         interpreter.dependent_names.add(operand.key())
@@ -406,7 +406,7 @@ def gradient(interpreter: "Interpreter", node: Gradient) -> Value:
 
 
 def _claim_gradient_variables(interpreter: "Interpreter", own: list[sympy.Symbol]) -> list[sympy.Symbol]:
-    """One set of variables for every gradient in a claim.
+    """Return one set of variables for every gradient in a claim.
 
     In \\nabla(f(v) g(w)) = \\nabla f(v) g(w) + f(v) \\nabla g(w), every gradient is taken
     with respect to (v, w), so the terms have one shape. Only gradients whose own variables

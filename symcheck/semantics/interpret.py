@@ -148,7 +148,7 @@ class Interpreter:
             if plain.key() in self.row_names and columns == 1 and shape.columns == "1":
                 rows, columns = 1, rows
         elif node.accent in ("mathbf", "boldsymbol", "bm") and node.base.isalpha() and node.base.isupper():
-            # A bold capital is a matrix: square, since nothing says otherwise.
+            # A bold capital is a matrix, square unless a shape is declared.
             self.size_symbols.add("n")
             rows = columns = self.sizes.get("n", 2)
             self.note(node, "assumed-square", f"{plain.key()} is read as an n x n matrix; declare its shape if it is not square")
@@ -171,7 +171,7 @@ class Interpreter:
         return symbol(component.key())
 
     def _constant_vector(self, node: Name, entry: int) -> Value:
-        """The vector of zeros or ones, of the size the claim is instantiated at."""
+        """Return the vector of zeros or ones of the size the claim is instantiated at."""
         if self.sizes is None:
             raise self.error(node, f"the vector of {'ones' if entry else 'zeros'} has an unknown size", "needs-size")
         self.size_symbols.add("n")
@@ -335,7 +335,7 @@ class Interpreter:
         return self.call(node, node.function, arguments)
 
     def _norm(self, node: Apply) -> Value:
-        """The 2-norm of a vector (Frobenius for a matrix), or the 1-, F- and infinity-norms."""
+        """Return the 2-norm of a vector (Frobenius for a matrix), or the 1-, F- and infinity-norms."""
         value = values.as_scalar(self.value(node.arguments[0]))
         order_node = node.arguments[1]
         order = order_node.text if isinstance(order_node, Text) else "2"
@@ -397,7 +397,7 @@ class Interpreter:
             self.bindings, self.vector_names, self.row_names = saved_bindings, saved_vectors, saved_rows
 
     def _function_components(self, definition: Definition) -> list[Name] | None:
-        """The component functions of ``f = [f_1, ..., f_n]^T``, or None for other values."""
+        """Return the component functions of ``f = [f_1, ..., f_n]^T``, or None for other values."""
         from ..notation.ast import Transpose as TransposeNode
         from ..notation.parser import FUNCTION_LETTERS
         from .patterns import expand_sequence
@@ -415,7 +415,7 @@ class Interpreter:
         return [item for item in items if isinstance(item, Name)]
 
     def function_expression(self, definition: Definition) -> tuple[Value, list[sympy.Symbol]]:
-        """A defined function's body as an expression in its own parameter symbols."""
+        """Return a defined function's body as an expression in its own parameter symbols."""
         parameters = [symbol(parameter.key()) for parameter in definition.parameters]
         body = self.read_definition(definition, {p.key(): s for p, s in zip(definition.parameters, parameters)})
         return body, parameters

@@ -39,7 +39,7 @@ class ClaimReading:
 
 
 def _function_parameters(node: Node) -> list[Name] | None:
-    """The parameters of ``f(x, y)`` when every argument is a plain name, else None."""
+    """Return the parameters of ``f(x, y)`` when every argument is a plain name, else None."""
     if not isinstance(node, Apply) or node.known:
         return None
     parameters: list[Name] = []
@@ -174,7 +174,7 @@ def read_claim(claim: Claim, scope: Scope) -> ClaimReading:
 
 
 def _definition(node: Node, body: Node, claim: Claim, index: int, scope: Scope, vectors: set[str], redefine: bool, defined_here: set[str]) -> Definition | None:
-    """The definition ``node = body`` makes, or None when ``node`` is not a new name."""
+    """Return the definition ``node = body`` makes, or None when ``node`` is not a new name."""
     latex = claim.sides[index + 1].latex
     if isinstance(node, Name) and not _is_reserved(node):
         key = node.key()
