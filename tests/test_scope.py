@@ -289,3 +289,10 @@ def test_assumption_from_directive_on() -> None:
 def test_without_assumption_refuted() -> None:
     (claim,) = check("$$\\sqrt{x^2} = x$$\n")
     assert claim.verdict is Verdict.REFUTED
+
+
+def test_colon_equals_defines() -> None:
+    claims = check("$$f(x) := x^2$$\n\n$$f'(x) = 2x$$\n\n$$f'(x) = 3x$$\n")
+    assert claims[0].verdict is Verdict.DEFINITION
+    assert claims[1].verdict is Verdict.PROVED
+    assert claims[2].verdict is Verdict.REFUTED

@@ -153,6 +153,13 @@ def strip_layout(tokens: list[Token]) -> list[Token]:
                     continue
             index += 1
             continue
+        if token.is_symbol(":") and index + 1 < len(tokens) and tokens[index + 1].is_symbol("="):
+            index += 1  # f(x) := x^2 defines f as '=' would
+            continue
+        if token.is_command("\\coloneqq", "\\coloneq", "\\triangleq", "\\eqqcolon"):
+            result.append(Token("symbol", "=", token.line, token.column))
+            index += 1
+            continue
         if token.is_symbol("{"):
             depth += 1
         elif token.is_symbol("}"):
