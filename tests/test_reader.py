@@ -215,3 +215,11 @@ def test_read_file_path(tmp_path: Path) -> None:
     assert len(found) == 1
     assert found[0].path == str(path)
     assert (found[0].line, found[0].column) == (3, 3)
+
+
+def test_long_paragraph_locates_last_formula() -> None:
+    paragraph = " ".join(f"text $x_{index} = {index}$ more" for index in range(2000))
+    found = blocks(paragraph + "\n")
+    assert len(found) == 2000
+    assert found[-1].latex == "x_1999 = 1999"
+    assert found[-1].column == paragraph.index("$x_1999") + 2

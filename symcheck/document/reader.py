@@ -9,6 +9,7 @@ are found. HTML comments that start with ``symcheck:`` become directives.
 
 from __future__ import annotations
 
+import bisect
 import re
 from typing import Iterator, Union
 
@@ -138,21 +139,24 @@ class _Reader:
 
     def _inline(self, token: Token, first: int) -> None:
         last = token.map[1] if token.map else first + 1
-        cursor = (first, 0)
+        # One window over the paragraph's source, searched from a moving offset, keeps long
+        # paragraphs with many formulas linear in their length.
+        window = _Window(self.lines, first, last)
+        cursor = 0
         self._paragraph = first + 1
         self._lead = ""
         self._single_bracket_math(first, last)
         for child in token.children or []:
             if child.type in ("math_inline", "math_inline_double", "math_single", "math_double"):
                 # Math inside running text is "inline" even between $$ signs: it is part of a sentence.
-                cursor = self._add_inline(child.content, child.markup, "inline", cursor, last)
+                cursor = self._add_inline(child.content, child.markup, window, cursor)
                 self._lead += " " + child.content
             elif child.type == "text":
-                self._lead = re.split(r"[.!?:;]\s", self._lead + child.content)[-1][-80:]
+                self._lead = re.split(r"[.!?:;]\s", self._lead[-80:] + child.content[-200:])[-1][-80:]
                 for match in _BRACKET_MATH.finditer(child.content):
-                    self._lead = re.split(r"[.!?:;]\s", child.content[: match.start()])[-1][-80:]
+                    self._lead = re.split(r"[.!?:;]\s", child.content[max(0, match.start() - 200) : match.start()])[-1][-80:]
                     latex = match.group(1) if match.group(1) is not None else match.group(2)
-                    cursor = self._add_inline(latex, "", "inline", cursor, last)
+                    cursor = self._add_inline(latex, "", window, cursor)
 
     def _single_bracket_math(self, first: int, last: int) -> None:
         """Find \\( x \\) and \\[ x \\] written with one backslash in the paragraph's source."""
@@ -166,25 +170,23 @@ class _Reader:
             self._lead = re.split(r"[.!?:;]\s", source[: match.start()])[-1][-80:]
             self._add_block(latex.strip(), line, "inline", column + 1, paragraph=self._paragraph)
 
-    def _add_inline(
-        self, latex: str, markup: str, kind: str, cursor: tuple[int, int], last: int
-    ) -> tuple[int, int]:
-        """Add inline math found at or after ``cursor``; return the cursor past it."""
+    def _add_inline(self, latex: str, markup: str, window: "_Window", cursor: int) -> int:
+        """Add inline math found at or after offset ``cursor`` of ``window``; return the offset past it."""
         latex = latex.strip()
         if not latex:
             return cursor
-        located = self._locate(markup + latex, cursor[0], last, cursor[1])
-        if located is None:
-            located = self._locate(latex, cursor[0], last, cursor[1])
+        offset = window.text.find(markup + latex, cursor)
+        shift = len(markup)
+        if offset < 0:
+            offset = window.text.find(latex, cursor)
             shift = 0
-        else:
-            shift = len(markup)
-        if located is None:
-            self._add_block(latex, cursor[0], kind, paragraph=self._paragraph)
+        if offset < 0:
+            line, _ = window.position(cursor)
+            self._add_block(latex, line, "inline", paragraph=self._paragraph)
             return cursor
-        line, column = located[0], located[1] + shift
-        self._add_block(latex, line, kind, column + 1, paragraph=self._paragraph)
-        return line, column + len(latex)
+        line, column = window.position(offset + shift)
+        self._add_block(latex, line, "inline", column + 1, paragraph=self._paragraph)
+        return offset + shift + len(latex)
 
     def _html_block(self, token: Token, first: int, depth: int) -> None:
         content = token.content
@@ -204,6 +206,22 @@ class _Reader:
             return
         # Re-read the block as Markdown; its lines keep their numbers through ``first``.
         self.walk(_markdown().parse(blanked), line_offset=first, depth=depth + 1)
+
+
+class _Window:
+    """The source lines of one paragraph as one string, with offsets mapped back to lines."""
+
+    def __init__(self, lines: list[str], first: int, last: int) -> None:
+        self.first = first
+        self.text = "\n".join(lines[first:last])
+        self.starts = [0]
+        for line in lines[first : last - 1]:
+            self.starts.append(self.starts[-1] + len(line) + 1)
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """Return the 0-based (line index, column) of ``offset`` in the file."""
+        row = bisect.bisect_right(self.starts, offset) - 1
+        return self.first + row, offset - self.starts[row]
 
 
 def iter_blocks(items: list[Item]) -> Iterator[FormulaBlock]:
