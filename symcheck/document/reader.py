@@ -81,7 +81,7 @@ class _Reader:
                     self._add_block(token.content, first + 1, "fence")
             elif token.type in ("math_block", "math_block_label") and first is not None:
                 if "$$" in token.content:
-                    # "$$a = 1$$ and $$b = 2$$" on one line: the plugin sees one block.
+                    # "$$a = 1$$ and $$b = 2$$" on one line: the plugin returns one block.
                     end = token.map[1] + line_offset if token.map else None
                     for index, piece in enumerate(token.content.split("$$")):
                         if index % 2 == 0 and piece.strip():

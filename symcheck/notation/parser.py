@@ -413,7 +413,10 @@ class Parser:
             if index == self.position:
                 depth = 0
                 for offset, token in enumerate(self.tokens[self.position + 1 :], start=self.position + 1):
-                    depth += 1 if token.is_symbol("{") else -1 if token.is_symbol("}") else 0
+                    if token.is_symbol("{"):
+                        depth += 1
+                    elif token.is_symbol("}"):
+                        depth -= 1
                     if depth == 0:
                         index = offset + 1
                         break

@@ -128,7 +128,10 @@ def strip_layout(tokens: list[Token]) -> list[Token]:
             if following < len(tokens) and tokens[following].is_symbol("{"):
                 level = 0
                 while following < len(tokens):
-                    level += 1 if tokens[following].is_symbol("{") else -1 if tokens[following].is_symbol("}") else 0
+                    if tokens[following].is_symbol("{"):
+                        level += 1
+                    elif tokens[following].is_symbol("}"):
+                        level -= 1
                     following += 1
                     if level == 0:
                         break

@@ -22,7 +22,7 @@ MAX_SIZE = 64
 
 
 def names_in(node: object) -> list[Name]:
-    """Every Name in ``node``, depth first, in written order."""
+    """Return every Name in ``node``, depth first, in written order."""
     found: list[Name] = []
 
     def visit(item: object) -> None:
@@ -288,7 +288,7 @@ def _expand_axis(interpreter: "Interpreter", lines: list[list[Node]], is_ellipsi
 
 
 def _check_generic(interpreter: "Interpreter", item: Node, pattern: Pattern, what: str) -> None:
-    """A generic row (index j) or the last row (index n) uses one index in every slot."""
+    """Warn when a generic row (index j) or the last row (index n) mixes indices across its slots."""
     texts = _slot_texts(item, pattern.slots)
     if len(set(texts)) <= 1:
         return
