@@ -185,9 +185,9 @@ def _naming(request: StepRequest, lhs: Value, rhs: Value) -> Outcome | None:
 
 def _has_ellipsis(request: StepRequest) -> bool:
     from ..notation.ast import BigOperator, Ellipsis_
-    from ..semantics.lints import _walk
+    from ..notation.ast import walk
 
-    return any(isinstance(item, (Ellipsis_, BigOperator)) for side in (request.context or [request.lhs, request.rhs]) for item in _walk(side))
+    return any(isinstance(item, (Ellipsis_, BigOperator)) for side in (request.context or [request.lhs, request.rhs]) for item in walk(side))
 
 
 def _written_size(request: StepRequest) -> int:

@@ -6,6 +6,7 @@ Every node keeps the token it starts at, so errors and warnings can name a line 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Iterator
 
 from .tokens import Token
 
@@ -207,3 +208,15 @@ class Parsed:
 
     node: Node
     issues: list[ParseIssue] = field(default_factory=list)
+
+
+def walk(item: object) -> Iterator[Node]:
+    """Yield every node in ``item`` (a node or a list of them), depth first, in written order."""
+    if isinstance(item, Node):
+        yield item
+        for value in vars(item).values():
+            if isinstance(value, (Node, list, tuple)):
+                yield from walk(value)
+    elif isinstance(item, (list, tuple)):
+        for element in item:
+            yield from walk(element)

@@ -9,6 +9,8 @@ ParseError with the token where reading stopped; nothing is dropped silently.
 
 from __future__ import annotations
 
+from typing import Callable
+
 from .ast import (
     Apply, BigOperator, Derivative, Ellipsis_, Fraction, Gradient, Group, Index, Jacobian, Matrix_,
     Name, Node, Number, Parsed, ParseIssue, Power, Prime, Product, Root, Sequence, Sum_, Text,
@@ -597,21 +599,14 @@ class Parser:
         return Apply(token, function, [argument], known=True)
 
     def _function_argument(self) -> Node:
-        start = self.peek()
-        assert start is not None
-        factors: list[tuple[str, Node]] = [("", self.factor())]
-        while not self._at_term_stop():
-            token = self.peek()
-            if token is None or (token.kind in ("symbol", "command") and token.text in PRODUCT_OPERATORS):
-                break
+        def ends_argument(token: Token) -> bool:
             if token.kind == "command" and (token.text in COMMAND_FUNCTIONS or token.text in ("\\frac", "\\dfrac", "\\nabla", "\\partial", "\\sum", "\\prod", "\\lim", "\\sqrt")):
-                break
+                return True
             if token.kind == "letter" and self._bare_function_at():
-                break
-            if token.is_symbol("(", "[", "|"):
-                break
-            factors.append(("", self.factor()))
-        return factors[0][1] if len(factors) == 1 else Product(start, factors)
+                return True
+            return token.is_symbol("(", "[", "|")
+
+        return self._factors_until(ends_argument)
 
     def _bare_function_at(self) -> bool:
         self._skip_spaces()
@@ -860,7 +855,15 @@ class Parser:
         return Gradient(token, operand, wrt, transposed)
 
     def juxtaposed(self) -> Node:
-        """Factors written side by side, up to an operator: what \\nabla_x x^T A x acts on."""
+        """Parse factors written side by side, up to an operator: what \\nabla_x x^T A x acts on."""
+
+        def ends_operand(token: Token) -> bool:
+            return token.is_command("\\nabla", "\\frac", "\\dfrac", "\\partial") or (token.kind == "letter" and token.text in ("J", "D"))
+
+        return self._factors_until(ends_operand)
+
+    def _factors_until(self, stop: Callable[[Token], bool]) -> Node:
+        """Parse factors written side by side until an operator, the end of the term, or ``stop``."""
         start = self.peek()
         assert start is not None
         factors: list[tuple[str, Node]] = [("", self.factor())]
@@ -868,7 +871,7 @@ class Parser:
             token = self.peek()
             if token is None or (token.kind in ("symbol", "command") and token.text in PRODUCT_OPERATORS):
                 break
-            if token.is_command("\\nabla", "\\frac", "\\dfrac", "\\partial") or token.kind == "letter" and token.text in ("J", "D"):
+            if stop(token):
                 break
             factors.append(("", self.factor()))
         return factors[0][1] if len(factors) == 1 else Product(start, factors)

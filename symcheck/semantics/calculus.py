@@ -413,11 +413,11 @@ def _claim_gradient_variables(interpreter: "Interpreter", own: list[sympy.Symbol
     are part of the union are widened.
     """
     from ..notation.ast import Gradient as GradientNode
-    from .lints import _walk
+    from ..notation.ast import walk
 
     union: list[sympy.Symbol] = []
     for context in interpreter.context_nodes:
-        for item in _walk(context):
+        for item in walk(context):
             if isinstance(item, GradientNode) and item.wrt is None:
                 try:
                     symbols = _argument_symbols(interpreter, item.operand)

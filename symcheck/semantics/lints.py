@@ -6,19 +6,9 @@ verdict.
 
 from __future__ import annotations
 
-from ..notation.ast import BigOperator, Fraction, Gradient, Group, Matrix_, Name, Node, Number, Product, Sum_
+from ..notation.ast import BigOperator, walk, Fraction, Gradient, Group, Matrix_, Name, Node, Number, Product, Sum_
 from .interpret import Note
 from .patterns import names_in
-
-
-def _walk(node: object):
-    if isinstance(node, Node):
-        yield node
-        for value in vars(node).values():
-            yield from _walk(value)
-    elif isinstance(node, (list, tuple)):
-        for element in node:
-            yield from _walk(element)
 
 
 def _mentions(node: Node, index: str) -> bool:
@@ -34,13 +24,13 @@ def _mentions(node: Node, index: str) -> bool:
 def summation_notes(node: Node) -> list[Note]:
     """Warn about sums whose index is unused, and averages whose count disagrees with the sum."""
     notes: list[Note] = []
-    for item in _walk(node):
+    for item in walk(node):
         if not isinstance(item, BigOperator) or item.operator not in ("sum", "prod") or not item.variable:
             continue
         if not _mentions(item.body, item.variable):
             notes.append(Note(item.start.line, item.start.column, "unused-summation-index",
                               f"the summation index {item.variable} does not occur in the summand, so every term is the same"))
-    for item in _walk(node):
+    for item in walk(node):
         if isinstance(item, Product):
             notes.extend(_average_notes(item))
     return notes
@@ -88,7 +78,7 @@ def precedence_notes(node: Node) -> list[Note]:
     product, but it reads as (\\nabla^T f) \\odot g.
     """
     notes: list[Note] = []
-    for item in _walk(node):
+    for item in walk(node):
         if not isinstance(item, Product):
             continue
         for (_, left), (operator, right) in zip(item.factors, item.factors[1:]):
@@ -106,7 +96,7 @@ def pattern_notes(node: Node) -> list[Note]:
     from .values import InterpretError
 
     notes: list[Note] = []
-    for item in _walk(node):
+    for item in walk(node):
         if isinstance(item, Matrix_):
             interpreter = Interpreter(Scope(), sizes={})
             try:

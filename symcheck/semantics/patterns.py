@@ -12,7 +12,7 @@ import copy
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Sequence
 
-from ..notation.ast import Apply, Ellipsis_, Matrix_, Name, Node, Product
+from ..notation.ast import Apply, Ellipsis_, Matrix_, Name, Node, Product, walk
 from .values import InterpretError
 
 if TYPE_CHECKING:
@@ -23,22 +23,7 @@ MAX_SIZE = 64
 
 def names_in(node: object) -> list[Name]:
     """Return every Name in ``node``, depth first, in written order."""
-    found: list[Name] = []
-
-    def visit(item: object) -> None:
-        if isinstance(item, Name):
-            found.append(item)
-            return
-        if isinstance(item, Node):
-            for value in vars(item).values():
-                if isinstance(value, (Node, list, tuple)):
-                    visit(value)
-        elif isinstance(item, (list, tuple)):
-            for element in item:
-                visit(element)
-
-    visit(node)
-    return found
+    return [item for item in walk(node) if isinstance(item, Name)]
 
 
 @dataclass

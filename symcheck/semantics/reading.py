@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..document.claims import Claim, Side
-from ..notation.ast import Apply, Name, Node, Number, Parsed, ParseIssue, Product, Transpose
+from ..notation.ast import Apply, Name, Node, Number, Parsed, ParseIssue, Product, Transpose, walk
 from ..notation.parser import ParseError, parse_side
 from .context import Definition, Scope
 from .patterns import names_in
@@ -53,8 +53,7 @@ def _function_parameters(node: Node) -> list[Name] | None:
 def vector_names(nodes: list[Node], scope: Scope) -> set[str]:
     """Names used as vectors: written with an arrow or in bold, transposed, or declared."""
     found: set[str] = set()
-
-    def visit(item: object) -> None:
+    for item in walk(nodes):
         if isinstance(item, Transpose):
             inner = item.operand
             if isinstance(inner, Name) and inner.base != "1":
@@ -66,15 +65,6 @@ def vector_names(nodes: list[Node], scope: Scope) -> set[str]:
                     found.add(Name(right.start, right.base, right.subscript, right.layer).key())
         if isinstance(item, Name) and item.is_vector and item.base not in ("0", "1"):
             found.add(Name(item.start, item.base, item.subscript, item.layer).key())
-        if isinstance(item, Node):
-            for value in vars(item).values():
-                visit(value)
-        elif isinstance(item, (list, tuple)):
-            for element in item:
-                visit(element)
-
-    for node in nodes:
-        visit(node)
     return found | {name for name in scope.shapes}
 
 
@@ -106,7 +96,7 @@ def implicit_functions(nodes: list[Node], scope: Scope) -> dict[str, str]:
         definition = scope.definitions.get(name.key())
         return name.base in FUNCTION_LETTERS and not name.is_vector and not name.layer and (definition is None)
 
-    def visit(item: object) -> None:
+    for item in walk(nodes):
         if isinstance(item, Prime) and isinstance(item.operand, Name) and eligible(item.operand):
             found.setdefault(item.operand.key(), "scalar")
         if isinstance(item, Prime) and not isinstance(item.operand, (Name, Apply)):
@@ -117,15 +107,6 @@ def implicit_functions(nodes: list[Node], scope: Scope) -> dict[str, str]:
             for name in bare_names(item.operand):
                 if eligible(name):
                     found[name.key()] = "vector"
-        if isinstance(item, Node):
-            for value in vars(item).values():
-                visit(value)
-        elif isinstance(item, (list, tuple)):
-            for element in item:
-                visit(element)
-
-    for node in nodes:
-        visit(node)
     return found
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..notation.ast import Matrix_, Name, Node, Product, Sum_
+from ..notation.ast import Matrix_, Name, Node, Product, Sum_, walk
 from .context import Scope, Shape
 from .interpret import Interpreter, Note
 from .patterns import _index_parts, expand_matrix, names_in
@@ -95,22 +95,13 @@ def row_vectors(nodes: list[Node], matrices: set[str]) -> set[str]:
                 found = True
         return found
 
-    def visit(item: object) -> None:
+    for item in walk(nodes):
         row_product(item)
         if isinstance(item, Sum_) and any(row_product(term) for _, term in item.terms):
             # a^{l-1} W^l + b^l: a vector added to a row is a row.
             for _, term in item.terms:
                 if isinstance(term, Name):
                     rows.add(term.key())
-        if isinstance(item, Node):
-            for value in vars(item).values():
-                visit(value)
-        elif isinstance(item, (list, tuple)):
-            for element in item:
-                visit(element)
-
-    for node in nodes:
-        visit(node)
     return rows
 
 
