@@ -58,7 +58,7 @@ def validate(options: Options) -> Options:
 
 
 def find_pyproject(start: str | os.PathLike[str] = ".") -> Path | None:
-    """The nearest pyproject.toml in ``start`` or a parent folder."""
+    """Return the nearest pyproject.toml in ``start`` or a parent folder."""
     folder = Path(start).resolve()
     if folder.is_file():
         folder = folder.parent

@@ -34,7 +34,7 @@ FUNCTION_TRIALS = 3
 
 @dataclass
 class Outcome:
-    """What a strategy concluded about one step."""
+    """The conclusion a strategy reached about one step."""
 
     verdict: Verdict
     method: str
@@ -65,7 +65,7 @@ def shapes(lhs: Value, rhs: Value) -> Outcome | None:
 
 
 def transposed(lhs: Value, rhs: Value) -> bool:
-    """Whether one side is a row and the other the column of the same length."""
+    """Tell whether one side is a row and the other the column of the same length."""
     lhs, rhs = as_scalar(lhs), as_scalar(rhs)
     if not (is_matrix(lhs) and is_matrix(rhs)):
         return False

@@ -1,4 +1,4 @@
-"""What is in scope when a claim is read: definitions, shapes, assumptions and sizes."""
+"""The scope a claim is read in: definitions, shapes, assumptions and sizes."""
 
 from __future__ import annotations
 

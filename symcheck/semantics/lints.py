@@ -48,10 +48,10 @@ def _average_notes(product: Product) -> list[Note]:
             continue
         if upper.base not in divisors:
             continue
-        count = f"{upper.base} + 1" if lower.text == "0" else upper.base if lower.text == "1" else None
-        if count is not None and count != upper.base:
-            notes.append(Note(factor.start.line, factor.start.column, "summation-bounds",
-                              f"the sum from {lower.text} to {upper.base} has {count} terms, but the formula divides by {upper.base}"))
+        if lower.text != "0":
+            continue  # only a sum from 0 has one term more than its upper bound
+        notes.append(Note(factor.start.line, factor.start.column, "summation-bounds",
+                          f"the sum from 0 to {upper.base} has {upper.base} + 1 terms, but the formula divides by {upper.base}"))
     return notes
 
 

@@ -201,7 +201,7 @@ def _row_names(nodes: list[Node], scope: Scope) -> set[str]:
 
 
 def _is_point(scope: Scope, key: str) -> bool:
-    """Whether the document set the name ``key`` to a number, as in x = 4."""
+    """Tell whether the document set the name ``key`` to a number, as in x = 4."""
     from ..notation.ast import Sum_
 
     definition = scope.definitions.get(key)

@@ -32,7 +32,7 @@ class GivenShape:
 
 
 def shape_from_matrix(node: Node) -> GivenShape | None:
-    """The shape given by a matrix of indexed entries of one letter, or None."""
+    """Return the shape a matrix of indexed entries of one letter gives, or None."""
     if not isinstance(node, Matrix_):
         return None
     entries = [cell for row in node.rows for cell in row if isinstance(cell, Name)]
